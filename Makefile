@@ -1,0 +1,39 @@
+# The two commands: `make run` (set up everything and serve the archive) and
+# `make test` (the whole test suite). See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate seed serve stop
+
+run: setup migrate seed serve
+
+test: setup
+	$(BIN)/pytest $(ARGS)
+
+setup: $(VENV)/.installed .env
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+.env:
+	sed "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')/" .env.example > .env
+
+migrate: setup
+	$(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	$(BIN)/python manage.py import_posts seeds/
+
+serve: setup
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+stop: setup
+	$(BIN)/python manage.py localdb stop

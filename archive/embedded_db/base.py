@@ -1,0 +1,34 @@
+"""Django's PostgreSQL backend, pointed at the embedded server in var/.
+
+Selected by settings when DATABASE_URL is unset. The server is started (or
+found running) on the first connection a process makes, not at import time, so
+commands that never touch the database never start it.
+"""
+
+from django.conf import settings
+from django.db.backends.postgresql import base
+
+from archive import localdb
+
+_socket_dir = None
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_connection_params(self):
+        global _socket_dir
+        if _socket_dir is None:
+            _socket_dir = localdb.ensure_running(settings.EMBEDDED_PG_DIR)
+        params = super().get_connection_params()
+        params["host"] = str(_socket_dir)
+        return params
+
+    def get_new_connection(self, conn_params):
+        global _socket_dir
+        try:
+            return super().get_new_connection(conn_params)
+        except base.Database.OperationalError:
+            # The server may have been stopped or killed since this process
+            # found it: start it again and retry once.
+            _socket_dir = localdb.ensure_running(settings.EMBEDDED_PG_DIR)
+            conn_params["host"] = str(_socket_dir)
+            return super().get_new_connection(conn_params)

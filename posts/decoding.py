@@ -1,0 +1,97 @@
+"""Bytes to text, in one place, before the parser sees anything.
+
+Accepts UTF-8 (with or without BOM), UTF-16 with a BOM, CP932/Shift_JIS,
+EUC-JP and ISO-2022-JP; turns CRLF and CR into LF. Everything else is refused
+with a one-line reason (`RefusedFile`). Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+CHUNK = 64 * 1024
+JAPANESE_LEGACY = ["cp932", "euc_jp", "iso2022_jp"]
+
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
+    (b"\x7fELF", "an executable"),
+)
+
+
+class RefusedFile(Exception):
+    """A file that cannot be a post; `str()` is the one-line reason."""
+
+
+def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read the whole stream, refusing it as soon as it passes `max_bytes`."""
+    chunks, size = [], 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise RefusedFile(f"too large: over the limit of {_megabytes(max_bytes)}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode_post(data: bytes) -> tuple[str, str]:
+    """(text with LF line ends, the encoding it was read as); raises RefusedFile."""
+    if not data.strip():
+        raise RefusedFile("empty file")
+    text, encoding = _decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise RefusedFile("empty file")
+    if "\x00" in text:
+        raise RefusedFile("binary file (contains NUL characters), not a text post")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", "UTF-8 with BOM"), "utf-8-sig"
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if data.startswith(bom):
+            return _strict(data, "utf-16", "UTF-16"), "utf-16"
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise RefusedFile(f"binary file ({kind}), not a text post")
+    if b"\x00" in data:
+        raise RefusedFile("binary file (contains NUL bytes), not a text post")
+    if b"\x1b$" in data or b"\x1b(" in data:
+        # ISO-2022-JP is 7-bit and would also pass as UTF-8: its escapes give it away.
+        try:
+            return data.decode("iso2022_jp"), "iso2022_jp"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=JAPANESE_LEGACY, preemptive_behaviour=False).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise RefusedFile("undecodable: not UTF-8, UTF-16, Shift_JIS/CP932, EUC-JP or ISO-2022-JP text")
+
+
+def _strict(data: bytes, codec: str, label: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise RefusedFile(f"undecodable: starts as {label} but byte {error.start} is not valid {label}") from None
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"

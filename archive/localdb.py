@@ -55,6 +55,7 @@ def stop(pgdata: Path) -> bool:
 
 def server_pid(pgdata: Path) -> int | None:
     """The pid of the live postmaster serving `pgdata`, or None."""
+    pgdata = Path(pgdata).resolve()
     pid = _recorded_pid(pgdata)
     if pid is not None and _is_postmaster_for(pid, pgdata):
         return pid
@@ -62,6 +63,7 @@ def server_pid(pgdata: Path) -> int | None:
 
 
 def clear_stale_pid(pgdata: Path) -> None:
+    pgdata = Path(pgdata).resolve()
     pid_file = pgdata / "postmaster.pid"
     pid = _recorded_pid(pgdata)
     if pid_file.exists() and (pid is None or not _is_postmaster_for(pid, pgdata)):

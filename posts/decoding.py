@@ -94,4 +94,6 @@ def _strict(data: bytes, codec: str, label: str) -> str:
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB"
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MB"
+    return f"{n / 1024:g} KB" if n >= 1024 else f"{n} bytes"

@@ -21,7 +21,8 @@ from posts.outlets import KNOWN, OutletDirectory
 MAX_OUTLET_LENGTH = 60
 _SPACE = r" \t\u3000"
 _SP = f"[{_SPACE}]"
-_DATE = r"(?:(?P<year>\d{4})[/／.年])?(?P<month>\d{1,2})[/／月](?P<day>\d{1,2})日?"
+# M/D with an optional year; 日 closes a day only in the 8月4日 form (8/4日経 is 8/4 + 日経).
+_DATE = r"(?:(?P<year>\d{4})[/／.年])?(?P<month>\d{1,2})[/／月](?P<day>\d{1,2})(?:(?<=月\d)日|(?<=月\d\d)日)?"
 TITLE_RE = re.compile(rf"^{_SP}*『(?P<title>.*)』{_SP}*[(（](?P<meta>[^()（）]*)[)）]{_SP}*(?P<suffix>について)?{_SP}*$")
 LOOSE_TITLE_RE = re.compile(rf"^{_SP}*(?P<title>.*?){_SP}*[(（](?P<meta>{_DATE}[^()（）]*)[)）]{_SP}*(?P<suffix>について)?{_SP}*$")
 META_RE = re.compile(rf"^{_SP}*{_DATE}{_SP}*(?P<rest>.*?){_SP}*$")
@@ -319,7 +320,7 @@ class _Parser:
             quotes.append(quote)
             commentary = trailing
         if any(line.strip() for line in preamble):
-            commentary = preamble + [""] + commentary
+            commentary = _trim(preamble) + [""] + _trim(commentary)
         return quotes, commentary
 
     def _quote(self, header: _Header, block: list[str], last: bool) -> tuple[ParsedQuote, list[str]]:
@@ -353,6 +354,12 @@ class _Parser:
             links=links,
         )
         return quote, trailing
+
+
+def _trim(lines: list[str]) -> list[str]:
+    """`lines` without leading and trailing blank lines."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return lines[filled[0] : filled[-1] + 1] if filled else []
 
 
 def _month_day(match: re.Match) -> MonthDay:

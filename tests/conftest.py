@@ -1,0 +1,27 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_89363e7e5bbeb1cc.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def write_post(directory: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = directory / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def small_post(title: str = "小さな投稿", day: int = 4, body: str = "本文。") -> str:
+    """A minimal well-formed post: title line, one quote with a URL, commentary, article."""
+    return (
+        f"『{title}』(8/{day}日経 山田太郎)について\n\n"
+        f"8/{day}Reuters<Tariffs rise={title}の関税>\n{body}\n\n"
+        f"https://www.reuters.com/world/2025/08/0{day}/tariffs/\n\n"
+        "私の意見です。\n\n記事\n\n記事の本文。\n"
+    )

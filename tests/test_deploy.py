@@ -1,0 +1,90 @@
+"""Deployment wiring: settings from the environment, docker compose, the Dockerfile."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import yaml
+
+from tests.conftest import ROOT
+
+
+def manage(*args, **env):
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+    "DATABASE_URL": "postgres://archive@db.example.org:5432/archive",
+}
+
+
+def test_production_settings_pass_the_deploy_checks():
+    done = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_settings_come_from_the_environment():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, d['ENGINE'], d['HOST'], d['NAME'], s.SESSION_COOKIE_SECURE)"
+    )
+    done = manage("shell", "-c", code, **PRODUCTION)
+    assert done.stdout.strip().splitlines()[-1] == (
+        "False ['archive.example.org'] django.db.backends.postgresql db.example.org archive True"
+    ), done.stderr
+
+
+def test_without_database_url_the_embedded_server_is_used():
+    done = manage("shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+                  DJANGO_DEBUG="true", DATABASE_URL="")
+    assert done.stdout.strip().splitlines()[-1] == "archive.embedded_db", done.stderr
+
+
+def test_a_missing_secret_key_outside_debug_is_a_clear_error():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    done = manage("check", **env, DJANGO_SECRET_KEY="")
+    assert done.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in done.stderr
+
+
+def test_env_example_lists_every_setting_read_from_the_environment():
+    example = (ROOT / ".env.example").read_text()
+    for name in ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "POST_FILE_MAX_BYTES"):
+        assert f"{name}=" in example, name
+
+
+def test_docker_compose_wires_web_to_a_healthy_postgres_18():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    db, web = compose["services"]["db"], compose["services"]["web"]
+
+    assert db["image"] == "postgres:18"
+    volume = db["volumes"][0].split(":")
+    assert volume[0] in compose["volumes"] and volume[1] == "/var/lib/postgresql"
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+
+    assert web["build"] == "."
+    assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
+    env = web["environment"]
+    user, password, name = db["environment"]["POSTGRES_USER"], db["environment"]["POSTGRES_PASSWORD"], db["environment"]["POSTGRES_DB"]
+    assert env["DATABASE_URL"] == f"postgres://{user}:{password}@db:5432/{name}"
+    assert env["DJANGO_DEBUG"] == "false"
+    command = web["command"]
+    assert command.index("migrate") < command.index("import_posts seeds/") < command.index("gunicorn archive.wsgi")
+    assert web["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def test_the_image_serves_with_gunicorn_and_collected_static_files():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11" in dockerfile
+    assert "collectstatic --no-input" in dockerfile
+    assert 'CMD ["gunicorn", "archive.wsgi"' in dockerfile
+    from django.conf import settings
+
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE

@@ -1,0 +1,390 @@
+"""The parser on the real seed post and on variants written for each rule of post-format.md.
+
+No database: the parser is a pure function.
+"""
+
+import datetime as dt
+
+import pytest
+
+from posts.parser import parse_post
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def parse(text: str):
+    return parse_post(text, today=TODAY)
+
+
+def messages(post) -> str:
+    return "\n".join(str(w) for w in post.warnings)
+
+
+# The seed ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed(seed_text):
+    return parse(seed_text)
+
+
+def test_it_reads_the_seed_title_and_commented_article(seed):
+    assert seed.title == (
+        "ロシア・中国・インドに対するトランプ2次関税の破壊力、ウクライナ停戦は実現するか "
+        "停戦に向けたロシアとウクライナの直接交渉の概要"
+    )
+    assert seed.article.outlet == "JBプレス"
+    assert seed.article.author == "横山恭三"
+    assert seed.article.date == dt.date(2025, 8, 4)
+    assert seed.published_on == dt.date(2025, 8, 5)
+    assert seed.warnings == ()
+
+
+def test_it_reads_all_five_seed_quotes(seed):
+    got = [(q.date.isoformat(), q.outlet, q.original_title, q.title) for q in seed.quotes]
+    assert got == [
+        (
+            "2025-08-04",
+            "The Gateway Pundit",
+            "CIA Director John Ratcliffe and FBI Director Patel Set to Release More Damning Documents "
+            "Proving FBI Covered Up Clinton’s Collusion Hoax While Amplifying Steele Dossier",
+            "CIA長官ジョン・ラトクリフとFBI長官パテルは、FBIがスティール文書を拡大しながらクリントンの共謀の捏造を"
+            "隠蔽していたことを証明するさらなる有罪文書を公開する予定だ。",
+        ),
+        (
+            "2025-08-04",
+            "Rasmussen Reports",
+            "69% Agree: ‘RussiaGate’ Requires Accountability",
+            "69%が賛成:「ロシアゲート」には説明責任が必要",
+        ),
+        (
+            "2025-08-05",
+            "阿波羅新聞網",
+            "周晓辉:FBI在新西兰设办事处 中共为何不满",
+            "周暁輝:中共はなぜFBIのニュージーランド事務所開設に不満を抱いているのか?",
+        ),
+        (
+            "2025-08-05",
+            "阿波羅新聞網",
+            "乌重大转机!首例落实北约美国协议—荷兰5亿欧元军援乌克兰 首例落实北约美国协议",
+            "ウクライナに大きな転機! NATO・米国協定の初実施――オランダはウクライナに5億ユーロの軍事支援を実施 "
+            "初めてNATO・米国協議が実施",
+        ),
+        (
+            "2025-08-05",
+            "阿波羅新聞網",
+            "俄步兵排40人战14天仅剩3人“人海战术”超惨",
+            "ロシア歩兵小隊40人、14日間の戦闘で生き残ったのはわずか3人。「人海戦術」は悲惨",
+        ),
+    ]
+
+
+def test_it_keeps_each_seed_quote_body_between_header_and_links(seed):
+    first, second, third = seed.quotes[:3]
+    assert first.body.startswith("元下院議員でフォックス・ニュースの司会者トレイ・ガウディ氏")
+    assert first.body.endswith("ドナルド・トランプは、このようなことが起こらないよう全力を尽くします。")
+    assert "ジョン・ラットクリフ:" in first.body and "トレンド:ララ・トランプ" in first.body
+    assert "https://" not in first.body
+    assert second.body.startswith("いわゆる「ロシアゲート」スキャンダル")
+    # The body started on the header line, right after ">".
+    assert third.body.startswith("パテルFBI長官は、ニュージーランドの")
+    assert all(q.remark == "" for q in seed.quotes)
+
+
+def test_it_gives_each_seed_quote_its_links_and_the_post_all_seven(seed):
+    assert seed.quotes[0].links == (
+        "https://twitter.com/i/status/1952177345420243283",
+        "https://www.thegatewaypundit.com/2025/08/cia-director-john-ratcliffe-fbi-director-patel-set/",
+    )
+    assert seed.quotes[1].links[1] == "https://x.com/i/status/1952174515238084971"
+    assert seed.quotes[1].links[0].endswith("utm_medium=email")
+    assert [len(q.links) for q in seed.quotes] == [2, 2, 1, 1, 1]
+    assert len(seed.links) == 7
+    assert seed.links == tuple(url for q in seed.quotes for url in q.links)
+
+
+def test_it_separates_seed_commentary_article_and_footer(seed):
+    assert seed.commentary.startswith("横山氏の記事では、プーチンの姿勢は強硬なので")
+    assert seed.commentary.endswith("停戦・講和に結びつけるしかないのでは。")
+    assert seed.article_body.startswith("カナダのカナナスキスで開かれたG7サミット")
+    assert seed.article_body.endswith("政治家・外交官の登場が待たれる。")
+    assert "応援クリック" not in seed.article_body and "良ければ下に" not in seed.article_body
+    assert seed.footer == "良ければ下にあります\n\nを応援クリックよろしくお願いします。"
+
+
+def test_the_seed_parsed_form_has_exactly_the_documented_keys(seed):
+    form = seed.to_dict()
+    assert list(form) == [
+        "title", "article", "published_on", "quotes", "commentary", "article_body", "links", "warnings",
+    ]
+    assert form["article"] == {"date": "2025-08-04", "outlet": "JBプレス", "author": "横山恭三"}
+    assert list(form["quotes"][0]) == ["date", "outlet", "original_title", "title", "body", "remark", "links"]
+
+
+# Title line -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, outlet, author, date",
+    [
+        ("『題』(8/4JBプレス 横山恭三)について", "JBプレス", "横山恭三", dt.date(2025, 8, 4)),
+        ("『題』(8/4 JBプレス 横山恭三)について", "JBプレス", "横山恭三", dt.date(2025, 8, 4)),
+        ("『題』(2024/9/12JBプレス 横山恭三)について", "JBプレス", "横山恭三", dt.date(2024, 9, 12)),
+        ("『題』(7/23日経)について", "日経", "", dt.date(2025, 7, 23)),
+        ("『題』（8/4JBpress 横山恭三）について", "JBプレス", "横山恭三", dt.date(2025, 8, 4)),
+        ("『題』(8/4JBプレス 横山恭三)", "JBプレス", "横山恭三", dt.date(2025, 8, 4)),
+        ("『題』(8/4The Gateway Pundit John Doe)について", "The Gateway Pundit", "John Doe", dt.date(2025, 8, 4)),
+        ("『題』(8/4The Gateway Pundit)について", "The Gateway Pundit", "", dt.date(2025, 8, 4)),
+        ("『題』(８/４日経 山田 太郎)について", "日経", "山田 太郎", dt.date(2025, 8, 4)),
+    ],
+)
+def test_it_reads_title_line_variants(line, outlet, author, date):
+    post = parse(line + "\n\n本文\nhttps://example.com/2025/08/05/x\n")
+    assert (post.title, post.article.outlet, post.article.author, post.article.date) == ("題", outlet, author, date)
+
+
+def test_an_unknown_outlet_with_spaces_takes_the_last_word_as_author_and_says_so():
+    post = parse("『題』(8/4 Some Local Paper 山田)について\n\n本文")
+    assert (post.article.outlet, post.article.author) == ("Some Local Paper", "山田")
+    assert "unknown outlet" in messages(post)
+
+
+def test_a_title_line_it_cannot_read_is_kept_whole_with_a_warning():
+    post = parse("これはタイトル行ではない\n\n本文です。")
+    assert post.title == "これはタイトル行ではない"
+    assert post.article.date is None
+    assert "line 1: title line not in the form" in messages(post)
+    assert post.commentary == "本文です。"
+
+
+def test_a_post_starting_with_a_quote_has_no_title_but_keeps_the_quote():
+    post = parse("8/4Reuters<Title=題>\n本文\nhttps://www.reuters.com/a\n")
+    assert post.title == ""
+    assert post.quotes[0].outlet == "Reuters" and post.quotes[0].body == "本文"
+    assert "no title line" in messages(post)
+
+
+# Quote headers ------------------------------------------------------------------
+
+
+def quote_of(header_and_body: str):
+    post = parse(f"『題』(8/5日経)について\n\n{header_and_body}\nhttps://example.com/2025/08/05/a\n")
+    assert len(post.quotes) == 1, post.quotes
+    return post.quotes[0], post
+
+
+@pytest.mark.parametrize(
+    "header, outlet, original, translated",
+    [
+        ("8/4Reuters<Tariffs rise=関税が上がる>", "Reuters", "Tariffs rise", "関税が上がる"),
+        ("8/4 Reuters<Tariffs rise=関税が上がる>", "Reuters", "Tariffs rise", "関税が上がる"),
+        ("8/4Reuters＜Tariffs rise＝関税が上がる＞", "Reuters", "Tariffs rise", "関税が上がる"),
+        ("8/4Reuters<Tariffs rise>", "Reuters", "Tariffs rise", ""),
+        ("8/4産経<日本語だけの見出し>", "産経", "日本語だけの見出し", ""),
+        ("8/4産経<1ドル=160円に円安が進む>", "産経", "1ドル=160円に円安が進む", ""),
+        ("8/4阿波罗新闻网<中共为何不满=中共はなぜ不満か>", "阿波羅新聞網", "中共为何不满", "中共はなぜ不満か"),
+        ("8/4The Gateway Pundit<A <quoted> word=引用された言葉>", "The Gateway Pundit", "A <quoted> word", "引用された言葉"),
+        ("2025/8/4Reuters<Tariffs rise=関税が上がる>", "Reuters", "Tariffs rise", "関税が上がる"),
+    ],
+)
+def test_it_reads_quote_header_variants(header, outlet, original, translated):
+    quote, post = quote_of(header + "\n本文。")
+    assert (quote.outlet, quote.original_title, quote.title, quote.body) == (outlet, original, translated, "本文。")
+
+
+def test_the_body_may_start_on_the_header_line():
+    quote, _ = quote_of("8/4Reuters<Tariffs rise=関税が上がる>最初の段落。\n\n次の段落。")
+    assert quote.body == "最初の段落。\n\n次の段落。"
+
+
+def test_equals_and_brackets_in_body_text_do_not_start_a_quote():
+    quote, post = quote_of("8/4Reuters<Tariffs=関税>\n1ドル=160円になった。\n<注>本文中の括弧。\n米国は8/4に発表した。")
+    assert "1ドル=160円になった。\n<注>本文中の括弧。\n米国は8/4に発表した。" == quote.body
+
+
+def test_it_resolves_an_unknown_spelling_through_the_link_domain():
+    quote, _ = quote_of("8/4ゲートウェイパンディット社<Title=題>\n本文\nhttps://www.thegatewaypundit.com/2025/08/x/")
+    assert quote.outlet == "The Gateway Pundit"
+    assert quote.outlet_as_written == "ゲートウェイパンディット社"
+
+
+def test_an_unknown_outlet_is_kept_as_written():
+    quote, _ = quote_of("8/4Mystery Gazette<Title=題>\n本文")
+    assert quote.outlet == "Mystery Gazette"
+
+
+def test_an_unclosed_header_is_read_with_a_warning():
+    quote, post = quote_of("8/4Reuters<Tariffs rise=関税が上がる\n本文")
+    assert (quote.original_title, quote.title, quote.body) == ("Tariffs rise", "関税が上がる", "本文")
+    assert "line 3: no closing >" in messages(post)
+
+
+def test_unbalanced_brackets_end_the_title_at_the_last_closing_one():
+    quote, post = quote_of("8/4Reuters<Price < cost=価格が原価を下回る>本文")
+    assert (quote.original_title, quote.title, quote.body) == ("Price < cost", "価格が原価を下回る", "本文")
+    assert "unbalanced" in messages(post)
+
+
+# Remarks, commentary, article, footer --------------------------------------------
+
+
+POST_WITH_REMARKS = """『題』(8/5日経 山田)について
+
+8/4Reuters<First=一つ目>
+一つ目の本文。
+
+https://www.reuters.com/2025/08/04/first
+
+https://x.com/i/status/1952177345420243283
+
+→一つ目への感想。
+二行目の感想。
+
+8/5Bloomberg<Second=二つ目>二つ目の本文。
+https://www.bloomberg.com/news/2025-08-05/second
+
+→最後の引用への感想。
+
+ここからが私の論評です。
+
+二段落目の論評。
+
+記事
+
+記事の一段落目。
+
+記事の二段落目。
+
+良ければ下にあります
+
+を応援クリックよろしくお願いします。
+"""
+
+
+def test_text_after_a_quotes_last_url_is_its_remark():
+    post = parse(POST_WITH_REMARKS)
+    first, second = post.quotes
+    assert first.body == "一つ目の本文。"
+    assert first.remark == "→一つ目への感想。\n二行目の感想。"
+    assert first.links == ("https://www.reuters.com/2025/08/04/first", "https://x.com/i/status/1952177345420243283")
+    assert second.remark == "→最後の引用への感想。"
+
+
+def test_the_commentary_follows_the_last_quote_and_the_article_follows_kiji():
+    post = parse(POST_WITH_REMARKS)
+    assert post.commentary == "ここからが私の論評です。\n\n二段落目の論評。"
+    assert post.article_body == "記事の一段落目。\n\n記事の二段落目。"
+    assert post.footer == "良ければ下にあります\n\nを応援クリックよろしくお願いします。"
+    assert post.warnings == ()
+
+
+def test_a_post_without_article_keeps_the_footer_out_of_the_commentary():
+    post = parse("『題』(8/5日経)について\n\n論評です。\n\n良ければ下にあります\n\nを応援クリックよろしくお願いします。\n")
+    assert (post.commentary, post.article_body) == ("論評です。", "")
+    assert post.footer.startswith("良ければ下に")
+
+
+def test_a_post_without_quotes_is_all_commentary():
+    post = parse("『題』(8/5日経)について\n\n論評の一段落目。\n\n二段落目。\n\n記事\n\n本文。")
+    assert post.quotes == ()
+    assert post.commentary == "論評の一段落目。\n\n二段落目。"
+    assert post.article_body == "本文。"
+
+
+def test_text_before_the_first_quote_is_kept_in_the_commentary_with_a_warning():
+    post = parse("『題』(8/5日経)について\n\n前置きの文章。\n\n8/5Reuters<T=題>\n本文\nhttps://reuters.com/x\n\n論評。")
+    assert post.commentary == "前置きの文章。\n\n論評。"
+    assert "line 2: text before the first quote" in messages(post)
+
+
+def test_a_last_quote_without_links_keeps_following_text_in_its_body_and_says_so():
+    post = parse("『題』(8/5日経)について\n\n8/5Reuters<T=題>\n本文\n\n論評かもしれない。\n\n記事\n\n本文。")
+    assert post.quotes[0].body == "本文\n\n論評かもしれない。"
+    assert post.article_body == "本文。"
+    assert "line 3: the last quote has no URL line" in messages(post)
+
+
+def test_a_kiji_line_followed_by_quotes_is_text_not_the_article():
+    post = parse("『題』(8/5日経)について\n\n記事\n\n8/5Reuters<T=題>\n本文\nhttps://reuters.com/x\n")
+    assert post.article_body == ""
+    assert "記事" in post.commentary
+    assert "記事 line is followed by quote headers" in messages(post)
+
+
+# Dates and years --------------------------------------------------------------------
+
+
+def dated(title_date: str, *quote_dates: str, urls: tuple[str, ...] = ()):
+    lines = [f"『題』({title_date}日経)について", ""]
+    for n, date in enumerate(quote_dates):
+        lines += [f"{date}Reuters<T{n}=題{n}>", "本文", urls[n] if n < len(urls) else "https://reuters.com/x", ""]
+    return parse("\n".join(lines))
+
+
+def test_an_explicit_year_in_any_header_sets_the_year():
+    post = dated("8/4", "2023/8/3", urls=("https://reuters.com/2025/08/03/x",))
+    assert post.article.date == dt.date(2023, 8, 4)
+
+
+def test_dates_in_urls_come_before_status_ids():
+    post = dated("8/4", "8/4", "8/4", urls=("https://x.com/i/status/1952177345420243283", "https://a.com/2019/0804/x.html"))
+    assert post.article.date == dt.date(2019, 8, 4)
+
+
+def test_url_date_forms(tmp_path):
+    for url in ("https://a.com/2021/08/04/x", "https://a.com/2021/0804/1.html", "https://a.com/n/2021-08-04-x", "https://a.com/2021/08/x"):
+        assert dated("8/4", "8/4", urls=(url,)).article.date == dt.date(2021, 8, 4), url
+
+
+def test_status_ids_give_the_year_when_urls_have_no_dates():
+    post = dated("8/4", "8/4", urls=("https://twitter.com/i/status/1952177345420243283",))
+    assert post.article.date == dt.date(2025, 8, 4)
+    assert post.warnings == ()
+
+
+def test_without_evidence_the_import_date_gives_the_year_with_a_warning():
+    post = dated("8/4", "8/4", urls=("https://reuters.com/world/x",))
+    assert post.article.date == dt.date(2026, 8, 4)
+    assert "no year in the post" in messages(post)
+
+
+def test_the_year_boundary_picks_the_nearest_year():
+    post = dated("1/2", "12/31", "1/1", urls=("https://a.com/2026/01/02/x",))
+    assert [q.date for q in post.quotes] == [dt.date(2025, 12, 31), dt.date(2026, 1, 1)]
+    assert post.article.date == dt.date(2026, 1, 2)
+    assert post.published_on == dt.date(2026, 1, 2)
+
+
+def test_published_on_is_the_latest_header_date():
+    post = dated("8/3", "8/4", "8/6", "8/5", urls=("https://a.com/2025/08/06/x",))
+    assert post.published_on == dt.date(2025, 8, 6)
+
+
+def test_an_impossible_date_is_a_warning_not_an_error():
+    post = dated("8/4", "2/30", urls=("https://a.com/2025/08/04/x",))
+    assert post.quotes[0].date is None
+    assert "line 3: not a date: 2/30" in messages(post)
+
+
+# Never raises, never drops text ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\n", "\ud800 lone surrogate", "\x00\x01\x1b[0m", "『" * 10_000, "8/4<" * 1000, "<<<>>>===\n" * 50,
+     "『』()について", "8/4X<" + "<" * 100, "\u2028\u2029\x85", "記事\n記事\n記事", "9999/99/99X<y>"],
+)
+def test_it_never_raises(text):
+    post = parse(text)
+    assert post.published_on is not None
+
+
+def test_every_line_of_the_seed_lands_in_some_part(seed_text, seed):
+    parts = [seed.title, seed.article.outlet, seed.article.author, seed.commentary, seed.article_body, seed.footer]
+    for q in seed.quotes:
+        parts += [q.outlet_as_written, q.original_title, q.title, q.body, q.remark, *q.links]
+    found = "\n".join(parts)
+    for line in seed_text.split("\n"):
+        line = line.strip()
+        if line and line != "記事" and not line.startswith(("『", "8/4", "8/5")):
+            assert line in found, line

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,3 +28,20 @@ def small_post(title: str = "小さな投稿", day: int = 4, body: str = "本文
         f"https://www.reuters.com/world/2025/08/0{day}/tariffs/\n\n"
         "私の意見です。\n\n記事\n\n記事の本文。\n"
     )
+
+
+def database_url() -> str:
+    """A DATABASE_URL naming the database the tests run on, for subprocesses."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    host = connection.get_connection_params().get("host") or s["HOST"]
+    if host.startswith("/"):
+        return f"postgresql://{s['USER']}:{s['PASSWORD'] or ''}@/{s['NAME']}?host={host}"
+    return f"postgresql://{s['USER']}:{s['PASSWORD'] or ''}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def manage_py(*args: str, database_url: str, **popen) -> subprocess.Popen:
+    """Start `manage.py ARGS` against the test database."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env, **popen)

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from posts.importing import CREATED, FAILED, UNCHANGED, UPDATED, identity_key, import_bytes, import_file, import_text
 from posts.models import Link, Post, Quote, Source
-from tests.conftest import ROOT, SEED, small_post, write_post
+from tests.conftest import ROOT, SEED, database_url, manage_py, small_post, write_post
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +216,44 @@ def test_dry_run_prints_an_error_object_for_a_refused_file(tmp_path):
     out, error = run_import(tmp_path / "bad.txt", dry_run=True, format="json")
     assert json.loads(out) == {"file": str(tmp_path / "bad.txt"), "error": "empty file"}
     assert error is not None and error.returncode == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_import_commands_store_each_post_once(tmp_path):
+    for n in range(5):
+        write_post(tmp_path, f"{n}.txt", small_post(title=f"並行コマンド{n}"))
+    url = database_url()
+    runs = [manage_py("import_posts", str(tmp_path), database_url=url, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    summaries = [out.strip().splitlines()[-1] for out in outputs]
+    created = sum(int(summary.split(" created")[0]) for summary in summaries)
+    assert created == 5, summaries
+    assert Post.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_shows_a_progress_bar_on_a_terminal(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    write_post(tmp_path, "a.txt", small_post())
+    terminal, pty_end = pty.openpty()
+    fcntl.ioctl(pty_end, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal 80 columns wide
+    run = manage_py("import_posts", str(tmp_path), database_url=database_url(), stdout=subprocess.PIPE, stderr=pty_end)
+    os.close(pty_end)
+    run.communicate(timeout=120)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert b"100%" in shown and b"1/1" in shown, shown

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 TWITTER_EPOCH_MS = 1288834974657
+FUTURE_SLACK = dt.timedelta(days=1)  # time zones: a post may be dated tomorrow, not later
 # Sequential ids issued before snowflake ids (November 2010) stayed below this.
 FIRST_SNOWFLAKE_ID = 30_000_000_000
 
@@ -93,25 +94,32 @@ class YearEvidence:
 
 
 def year_evidence(headers: Iterable[MonthDay], urls: list[str], today: dt.date) -> YearEvidence:
+    """The date the post's month/day headers are read near, from the best evidence it has.
+
+    Evidence dated after `today` (the import date, give or take a day) is a typo
+    or a guess gone wrong, and is ignored.
+    """
+    latest = today + FUTURE_SLACK
     explicit = [safe_date(h.year, h.month, h.day) for h in headers if h.year is not None]
-    explicit = [d for d in explicit if d]
-    if explicit:
-        return YearEvidence(max(explicit), "explicit year")
-    in_urls = url_dates(urls)
-    if in_urls:
-        return YearEvidence(max(in_urls), "dates in URLs")
-    in_statuses = status_dates(urls)
-    if in_statuses:
-        return YearEvidence(max(in_statuses), "X status ids")
+    for source, found in (
+        ("explicit year", explicit),
+        ("dates in URLs", url_dates(urls)),
+        ("X status ids", status_dates(urls)),
+    ):
+        found = [d for d in found if d and d <= latest]
+        if found:
+            return YearEvidence(max(found), source)
     return YearEvidence(today, "import date")
 
 
-def resolve(written: MonthDay, anchor: dt.date) -> dt.date | None:
-    """The date meant by `written`: its own year, else the year that puts it nearest `anchor`."""
+def resolve(written: MonthDay, anchor: dt.date, not_after: dt.date) -> dt.date | None:
+    """The date meant by `written`: its own year, else the year that puts it nearest `anchor`.
+
+    Dates after `not_after` (the import date) are avoided when another year fits.
+    """
     if written.year is not None:
         return safe_date(written.year, written.month, written.day)
-    candidates = [safe_date(year, written.month, written.day) for year in (anchor.year - 1, anchor.year, anchor.year + 1)]
+    candidates = [safe_date(year, written.month, written.day) for year in range(anchor.year - 4, anchor.year + 5)]
     candidates = [d for d in candidates if d]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda d: abs(d - anchor))
+    past = [d for d in candidates if d <= not_after] or candidates
+    return min(past, key=lambda d: abs(d - anchor), default=None)

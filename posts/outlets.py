@@ -94,6 +94,8 @@ KNOWN_OUTLETS: tuple[Outlet, ...] = (
     Outlet("プレジデントオンライン", ("プレジデント",), ("president.jp",)),
 )
 
+MAX_NAME_LENGTH = 100  # no outlet's name is longer
+
 # Sites that carry posts from every outlet: a link there says nothing about the source.
 SOCIAL_DOMAINS = frozenset({"twitter.com", "x.com", "t.co", "youtube.com", "youtu.be", "facebook.com"})
 
@@ -139,12 +141,12 @@ class OutletDirectory:
 
     def by_url(self, url: str) -> str | None:
         """The outlet whose domain is the longest suffix of the URL's host."""
-        host = url_host(url)
-        best = None
-        for domain, name in self._by_domain.items():
-            if (host == domain or host.endswith("." + domain)) and (best is None or len(domain) > len(best[0])):
-                best = (domain, name)
-        return best[1] if best else None
+        labels = url_host(url).split(".")
+        for i in range(len(labels)):
+            name = self._by_domain.get(".".join(labels[i:]))
+            if name:
+                return name
+        return None
 
     def resolve(self, written: str, urls: Iterable[str] = ()) -> str | None:
         """Canonical name for an outlet written as `written`, helped by its links' domains."""
@@ -159,16 +161,30 @@ class OutletDirectory:
         return None
 
     def split_known_prefix(self, text: str) -> tuple[str, str] | None:
-        """Split `text` into (known outlet, rest) at the longest known outlet prefix.
+        """Split `text` into (known outlet, author), or None when no known outlet starts it.
+
+        Outlet names may hold spaces, so the split is tried at each space from the
+        right; only text without spaces is split where the script changes
+        (`JBプレス横山恭三`), so that `日経ビジネス 山田` is not read as 日経.
 
         >>> KNOWN.split_known_prefix("JBプレス 横山恭三")
         ('JBプレス', '横山恭三')
         """
-        for end in range(len(text), 0, -1):
-            canonical = self._by_key.get(name_key(text[:end]))
-            rest = text[end:]
-            if canonical and (not rest or rest[0].isspace() or _script(text[end - 1]) != _script(rest[0])):
-                return canonical, rest.strip()
+        text = text.strip()
+        whole = self.by_name(text)
+        if whole:
+            return whole, ""
+        spaces = [i for i, ch in enumerate(text[: MAX_NAME_LENGTH + 1]) if ch.isspace()]
+        for end in reversed(spaces):
+            canonical = self.by_name(text[:end])
+            if canonical:
+                return canonical, text[end:].strip()
+        if spaces:
+            return None
+        for end in range(min(len(text) - 1, MAX_NAME_LENGTH), 0, -1):
+            canonical = self.by_name(text[:end])
+            if canonical and _script(text[end - 1]) != _script(text[end]):
+                return canonical, text[end:]
         return None
 
 

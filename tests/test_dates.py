@@ -39,7 +39,22 @@ def test_the_evidence_follows_its_order():
 
 
 def test_a_month_day_takes_the_year_nearest_the_anchor():
-    assert dates.resolve(MonthDay(12, 30), dt.date(2026, 1, 2)) == dt.date(2025, 12, 30)
-    assert dates.resolve(MonthDay(1, 2), dt.date(2025, 12, 30)) == dt.date(2026, 1, 2)
-    assert dates.resolve(MonthDay(2, 29), dt.date(2025, 3, 1)) == dt.date(2024, 2, 29)
-    assert dates.resolve(MonthDay(2, 30), dt.date(2025, 3, 1)) is None
+    later = dt.date(2030, 1, 1)
+    assert dates.resolve(MonthDay(12, 30), dt.date(2026, 1, 2), later) == dt.date(2025, 12, 30)
+    assert dates.resolve(MonthDay(1, 2), dt.date(2025, 12, 30), later) == dt.date(2026, 1, 2)
+    assert dates.resolve(MonthDay(2, 29), dt.date(2026, 3, 1), dt.date(2026, 3, 1)) == dt.date(2024, 2, 29)
+    assert dates.resolve(MonthDay(2, 30), dt.date(2025, 3, 1), later) is None
+    assert dates.resolve(MonthDay(8, 4, 2019), dt.date(2025, 3, 1), later) == dt.date(2019, 8, 4)
+
+
+def test_a_month_day_avoids_dates_after_the_import_date():
+    today = dt.date(2026, 3, 1)
+    assert dates.resolve(MonthDay(8, 4), today, today) == dt.date(2025, 8, 4)
+    assert dates.resolve(MonthDay(3, 1), today, today) == dt.date(2026, 3, 1)
+
+
+def test_evidence_from_after_the_import_date_is_ignored():
+    today = dt.date(2026, 3, 1)
+    future = ["https://a.com/2099/01/01/x", "https://x.com/i/status/99999999999999999999"]
+    assert dates.year_evidence([MonthDay(8, 4)], future, today) == dates.YearEvidence(today, "import date")
+    assert dates.year_evidence([MonthDay(1, 1, 2099)], ["https://a.com/2025/08/04/x"], today).source == "dates in URLs"

@@ -149,6 +149,14 @@ def test_an_unknown_outlet_with_spaces_takes_the_last_word_as_author_and_says_so
     assert "unknown outlet" in messages(post)
 
 
+def test_a_known_name_inside_a_longer_outlet_name_is_not_split_off():
+    post = parse("『題』(8/4日経ビジネス 山田)について\n\n本文")
+    assert (post.article.outlet, post.article.author) == ("日経ビジネス", "山田")
+    post = parse("『題』(8/4日経山田太郎)について\n\n本文")
+    assert (post.article.outlet, post.article.author) == ("日経山田太郎", "")
+    assert "an author could not be told apart" in messages(post)
+
+
 def test_a_title_line_it_cannot_read_is_kept_whole_with_a_warning():
     post = parse("これはタイトル行ではない\n\n本文です。")
     assert post.title == "これはタイトル行ではない"
@@ -184,6 +192,8 @@ def quote_of(header_and_body: str):
         ("8/4産経<1ドル=160円に円安が進む>", "産経", "1ドル=160円に円安が進む", ""),
         ("8/4阿波罗新闻网<中共为何不满=中共はなぜ不満か>", "阿波羅新聞網", "中共为何不满", "中共はなぜ不満か"),
         ("8/4The Gateway Pundit<A <quoted> word=引用された言葉>", "The Gateway Pundit", "A <quoted> word", "引用された言葉"),
+        ("8/4Breitbart<Trump's Win = Big News=トランプの勝利>", "Breitbart", "Trump's Win = Big News", "トランプの勝利"),
+        ("8/4Breitbart<Dollar at 160=1ドル=160円>", "Breitbart", "Dollar at 160", "1ドル=160円"),
         ("2025/8/4Reuters<Tariffs rise=関税が上がる>", "Reuters", "Tariffs rise", "関税が上がる"),
     ],
 )
@@ -206,6 +216,17 @@ def test_it_resolves_an_unknown_spelling_through_the_link_domain():
     quote, _ = quote_of("8/4ゲートウェイパンディット社<Title=題>\n本文\nhttps://www.thegatewaypundit.com/2025/08/x/")
     assert quote.outlet == "The Gateway Pundit"
     assert quote.outlet_as_written == "ゲートウェイパンディット社"
+
+
+def test_a_written_name_overruled_by_the_link_domain_is_named_in_a_warning():
+    quote, post = quote_of("8/4Daily Signal<A=あ>\n本文\nhttps://www.foxnews.com/a")
+    assert (quote.outlet, quote.outlet_as_written) == ("Fox News", "Daily Signal")
+    assert "unknown outlet “Daily Signal”: read as Fox News from its link" in messages(post)
+
+
+def test_an_outlet_may_start_with_a_digit_after_a_space():
+    quote, _ = quote_of("8/4 9News<Title=題>\n本文")
+    assert quote.outlet == "9News"
 
 
 def test_an_unknown_outlet_is_kept_as_written():
@@ -278,6 +299,36 @@ def test_the_commentary_follows_the_last_quote_and_the_article_follows_kiji():
     assert post.warnings == ()
 
 
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "https://reuters.com/a。",
+        "<https://reuters.com/a>",
+        "https://reuters.com/a https://x.com/i/status/1952177345420243283",
+        "（https://reuters.com/a）",
+    ],
+)
+def test_url_lines_may_carry_brackets_and_punctuation(ending):
+    post = parse(f"『題』(8/5日経)について\n\n8/5Reuters<T=題>\n本文\n{ending}\n→感想。\n\n論評。")
+    assert post.quotes[0].body == "本文"
+    assert post.quotes[0].remark == "→感想。"
+    assert post.quotes[0].links[0] == "https://reuters.com/a"
+    assert post.commentary == "論評。"
+
+
+def test_the_footer_is_recognised_wherever_the_post_ends():
+    no_link = parse("『題』(8/5日経)について\n\n8/5Reuters<T=題>\n本文\n良ければ下にあります\nを応援クリックよろしくお願いします。")
+    assert no_link.quotes[0].body == "本文" and no_link.footer.startswith("良ければ")
+    after_remark = parse("『題』(8/5日経)について\n\n8/5Reuters<T=題>\n本文\nhttps://reuters.com/a\n→感想。\n良ければ下にあります")
+    assert after_remark.quotes[0].remark == "→感想。" and after_remark.footer == "良ければ下にあります"
+
+
+def test_only_the_known_footer_lines_are_footer():
+    post = parse("『題』(8/5日経)について\n\n論評。\n\n記事\n\n本文。\nこの件で応援クリックが増えた。\n")
+    assert post.article_body == "本文。\nこの件で応援クリックが増えた。"
+    assert post.footer == ""
+
+
 def test_a_post_without_article_keeps_the_footer_out_of_the_commentary():
     post = parse("『題』(8/5日経)について\n\n論評です。\n\n良ければ下にあります\n\nを応援クリックよろしくお願いします。\n")
     assert (post.commentary, post.article_body) == ("論評です。", "")
@@ -304,11 +355,40 @@ def test_a_last_quote_without_links_keeps_following_text_in_its_body_and_says_so
     assert "line 3: the last quote has no URL line" in messages(post)
 
 
-def test_a_kiji_line_followed_by_quotes_is_text_not_the_article():
+def test_the_first_kiji_line_outside_a_quote_body_starts_the_article():
     post = parse("『題』(8/5日経)について\n\n記事\n\n8/5Reuters<T=題>\n本文\nhttps://reuters.com/x\n")
-    assert post.article_body == ""
-    assert "記事" in post.commentary
-    assert "記事 line is followed by quote headers" in messages(post)
+    assert post.quotes == ()
+    assert post.article_body == "8/5Reuters<T=題>\n本文\nhttps://reuters.com/x"
+    assert "line 5: looks like a quote header but comes after the 記事 line" in messages(post)
+
+
+def test_a_kiji_line_inside_a_quote_body_is_body_text():
+    post = parse("『題』(8/5日経)について\n\n8/5Reuters<T=題>\n本文\n記事\n続き\nhttps://reuters.com/x\n\n論評。")
+    assert post.quotes[0].body == "本文\n記事\n続き"
+    assert (post.commentary, post.article_body) == ("論評。", "")
+
+
+def test_a_header_like_line_in_the_article_stays_in_the_article():
+    post = parse(
+        "『題』(8/5日経)について\n\n8/4Breitbart<A=あ>本文\nhttps://breitbart.com/x\nまとめ\n\n記事\n"
+        "本文の一行目\n6/17日経<X>本文の二行目\n"
+    )
+    assert len(post.quotes) == 1 and post.commentary == "まとめ"
+    assert post.article_body == "本文の一行目\n6/17日経<X>本文の二行目"
+
+
+@pytest.mark.parametrize("line", ["8/5に会談する予定<暫定>だ。", "8/5、首相は<遺憾>と述べた。", "8/5ABC<注>という表記。"])
+def test_a_body_line_that_looks_like_a_header_is_body_text(line):
+    post = parse(f"『題』(8/5日経)について\n\n8/4Breitbart<A=あ>本文\n{line}\nhttps://breitbart.com/x\n")
+    assert len(post.quotes) == 1
+    assert post.quotes[0].body == f"本文\n{line}"
+    assert post.quotes[0].links == ("https://breitbart.com/x",)
+
+
+def test_a_known_outlet_starts_a_quote_even_when_the_previous_one_gave_no_link():
+    post = parse("『題』(8/5日経)について\n\n8/4Breitbart<A=あ>本文\n8/5Reuters<B=び>本文\nhttps://reuters.com/x\n")
+    assert [q.outlet for q in post.quotes] == ["Breitbart", "Reuters"]
+    assert "line 3: this quote has no URL line" in messages(post)
 
 
 # Dates and years --------------------------------------------------------------------
@@ -342,10 +422,25 @@ def test_status_ids_give_the_year_when_urls_have_no_dates():
     assert post.warnings == ()
 
 
-def test_without_evidence_the_import_date_gives_the_year_with_a_warning():
+def test_without_evidence_a_date_is_the_latest_before_the_import_date_with_a_warning():
     post = dated("8/4", "8/4", urls=("https://reuters.com/world/x",))
-    assert post.article.date == dt.date(2026, 8, 4)
+    assert post.article.date == dt.date(2026, 8, 4)  # TODAY is 2026-11-25
     assert "no year in the post" in messages(post)
+    post = parse_post("『題』(12/24日経 山田)について\n本文", today=dt.date(2026, 3, 1))
+    assert post.article.date == post.published_on == dt.date(2025, 12, 24)
+
+
+def test_evidence_dated_after_the_import_date_is_ignored():
+    post = dated("8/4", "8/4", urls=("https://a.com/2099/01/01/x",))
+    assert post.article.date == dt.date(2026, 8, 4)
+    post = dated("2099/8/4", "8/4", urls=("https://a.com/2025/08/04/x",))
+    assert post.quotes[0].date == dt.date(2025, 8, 4)
+    assert "line 1: 2099-08-04 is after the import date" in messages(post)
+
+
+def test_a_leap_day_without_a_year_finds_its_leap_year():
+    post = parse_post("『題』(2/29日経)について\n本文", today=dt.date(2026, 3, 1))
+    assert post.article.date == dt.date(2024, 2, 29)
 
 
 def test_the_year_boundary_picks_the_nearest_year():
@@ -364,6 +459,7 @@ def test_an_impossible_date_is_a_warning_not_an_error():
     post = dated("8/4", "2/30", urls=("https://a.com/2025/08/04/x",))
     assert post.quotes[0].date is None
     assert "line 3: not a date: 2/30" in messages(post)
+    assert "line 1: not a date: 0/8/4" in messages(parse("『題』(0000/8/4日経)について\n本文"))
 
 
 # Never raises, never drops text ------------------------------------------------------
@@ -377,6 +473,41 @@ def test_an_impossible_date_is_a_warning_not_an_error():
 def test_it_never_raises(text):
     post = parse(text)
     assert post.published_on is not None
+
+
+def test_crlf_text_given_straight_to_the_parser_is_read_the_same(seed_text, seed):
+    assert parse(seed_text.replace("\n", "\r\n")) == seed
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " " * 100_000 + "(1/1",
+        "x" + " " * 100_000 + "y",
+        "『題』(" + "a " * 50_000 + ")",
+        "『題』(8/4 " + "(" * 50_000,
+        "8/4A<" + "a=" * 50_000 + ">",
+        "8/4A<" + "あ=" * 50_000 + ">",
+        "https://a.com/" + ")" * 100_000,
+        "8/4" + " " * 100_000 + "A",
+        "『" + "』" * 50_000 + "(" + " " * 50_000 + "x",
+    ],
+)
+def test_hostile_lines_are_read_in_one_pass(line):
+    # A guard against patterns that backtrack without end (seconds, not a speed target).
+    import signal
+
+    def hang(*_):
+        raise TimeoutError("the parser did not finish: a pattern backtracks")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)
+    try:
+        for text in (line, "『題』(8/4日経)について\n" + line, "『題』(8/4日経)について\n8/4A<B=び>\n" + line):
+            parse(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_every_line_of_the_seed_lands_in_some_part(seed_text, seed):

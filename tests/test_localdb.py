@@ -101,3 +101,40 @@ def test_stop_stops_it_and_the_next_use_starts_it_again(pgdata):
     assert time.monotonic() - started < 60
     with connect(socket_dir) as conn:
         assert conn.execute("SELECT n FROM kept").fetchone() == (42,)
+
+
+def test_gunicorn_workers_share_one_embedded_server(tmp_path):
+    import socket
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    pgdata = tmp_path / "pgdata"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"DATABASE_URL": "", "EMBEDDED_PG_DIR": str(pgdata), "DJANGO_SECRET_KEY": "test", "DJANGO_DEBUG": "true"}
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "3", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    def health(_):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60) as response:
+            return response.status
+
+    try:
+        deadline = time.monotonic() + 60
+        while socket.socket().connect_ex(("127.0.0.1", port)) != 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # The first requests reach the workers at once: each must find, not start, its own server.
+        with ThreadPoolExecutor(12) as pool:
+            assert list(pool.map(health, range(12))) == [200] * 12
+        postmasters = [
+            p for p in psutil.process_iter(["cmdline"])
+            if p.info["cmdline"] and p.info["cmdline"][0].endswith("postgres") and str(pgdata) in p.info["cmdline"]
+        ]
+        assert len(postmasters) == 1
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+        localdb.stop(pgdata)

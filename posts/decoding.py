@@ -8,13 +8,14 @@ with a one-line reason (`RefusedFile`). Pure Python, no Django.
 from __future__ import annotations
 
 import codecs
+import re
 from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 CHUNK = 64 * 1024
-JAPANESE_LEGACY = ["cp932", "euc_jp", "iso2022_jp"]
+_HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
 
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
@@ -77,12 +78,24 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data, cp_isolation=JAPANESE_LEGACY, preemptive_behaviour=False).best()
-    if best is not None:
+    readings = {}
+    for encoding in ("cp932", "euc_jp"):
         try:
-            return data.decode(best.encoding), best.encoding
-        except (UnicodeDecodeError, LookupError):
+            readings[encoding] = data.decode(encoding)
+        except UnicodeDecodeError:
             pass
+    if len(readings) > 1:
+        # Both read the bytes. EUC-JP read as CP932 turns into half-width katakana;
+        # when that does not tell them apart, charset-normalizer judges.
+        oddness = {encoding: len(_HALF_WIDTH_KANA.findall(text)) for encoding, text in readings.items()}
+        if oddness["cp932"] != oddness["euc_jp"]:
+            readings = {min(oddness, key=oddness.get): None}
+        else:
+            best = from_bytes(data, cp_isolation=list(readings), preemptive_behaviour=False).best()
+            readings = {best.encoding if best is not None and best.encoding in readings else "cp932": None}
+    if readings:
+        encoding = next(iter(readings))
+        return data.decode(encoding), encoding
     raise RefusedFile("undecodable: not UTF-8, UTF-16, Shift_JIS/CP932, EUC-JP or ISO-2022-JP text")
 
 

@@ -18,82 +18,15 @@ from itertools import accumulate
 from posts import dates, syntax
 from posts.dates import FUTURE_SLACK, MonthDay
 from posts.outlets import KNOWN, OutletDirectory
+from posts.parsed import ArticleRef, ParsedPost, ParsedQuote, ParseWarning
 from posts.syntax import join, trim
 
-
-@dataclass(frozen=True)
-class ParseWarning:
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
-
-
-@dataclass(frozen=True)
-class ArticleRef:
-    date: dt.date | None
-    outlet: str
-    author: str
-
-
-@dataclass(frozen=True)
-class ParsedQuote:
-    line: int
-    date: dt.date | None
-    outlet: str  # canonical name
-    outlet_as_written: str
-    original_title: str
-    title: str  # the Japanese translation; "" when the header gives none
-    body: str
-    remark: str
-    links: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ParsedPost:
-    title: str
-    article: ArticleRef
-    published_on: dt.date
-    quotes: tuple[ParsedQuote, ...]
-    commentary: str
-    article_body: str
-    links: tuple[str, ...]
-    warnings: tuple[ParseWarning, ...]
-    footer: str = ""  # the closing boilerplate: kept here, out of the article
-
-    def to_dict(self) -> dict:
-        """The parsed form of post-format.md (without "file")."""
-        return {
-            "title": self.title,
-            "article": {"date": _iso(self.article.date), "outlet": self.article.outlet, "author": self.article.author},
-            "published_on": _iso(self.published_on),
-            "quotes": [
-                {
-                    "date": _iso(q.date),
-                    "outlet": q.outlet,
-                    "original_title": q.original_title,
-                    "title": q.title,
-                    "body": q.body,
-                    "remark": q.remark,
-                    "links": list(q.links),
-                }
-                for q in self.quotes
-            ],
-            "commentary": self.commentary,
-            "article_body": self.article_body,
-            "links": list(self.links),
-            "warnings": [str(w) for w in self.warnings],
-        }
+__all__ = ["parse_post", "ParsedPost", "ParsedQuote", "ArticleRef", "ParseWarning"]
 
 
 def parse_post(text: str, *, outlets: OutletDirectory = KNOWN, today: dt.date | None = None) -> ParsedPost:
     """Parse one decoded post. `today` (the import date) stands in for the year when the post gives none."""
     return _Parser(outlets, today or dt.date.today()).parse(text)
-
-
-def _iso(date: dt.date | None) -> str | None:
-    return date.isoformat() if date else None
 
 
 @dataclass
@@ -114,6 +47,7 @@ class _Title:
     written_date: MonthDay | None = None
     outlet: str = ""
     author: str = ""
+    outlet_as_written: str = ""
 
 
 @dataclass
@@ -121,6 +55,7 @@ class _Parser:
     outlets: OutletDirectory
     today: dt.date
     warnings: list[ParseWarning] = field(default_factory=list)
+    line_links: list[tuple[list[str], bool]] = field(default_factory=list)  # per line: its URLs, a URL line?
     url_lines_before: list[int] = field(default_factory=list)  # [i]: how many URL lines precede line i
 
     def linked(self, start: int, stop: int) -> bool:
@@ -146,7 +81,8 @@ class _Parser:
 
         footer_at = syntax.footer_start(lines, body_start)
         footer, lines = join(lines[footer_at:]), lines[:footer_at]
-        self.url_lines_before = list(accumulate(map(syntax.is_url_line, lines), initial=0))
+        self.line_links = [syntax.line_urls(line) for line in lines]
+        self.url_lines_before = list(accumulate((alone for _, alone in self.line_links), initial=0))
         headers = self._plausible(self._headers(lines, body_start))
         marker = self._article_marker(lines, headers)
         if marker is not None:
@@ -157,20 +93,24 @@ class _Parser:
             for problem in header.problems:
                 self.warn(header.index, problem)
 
-        urls = syntax.find_urls("\n".join(lines))
+        urls = [url for found, _ in self.line_links for url in found]
         article_date = self._date_headers(title, headers, urls, first)
         end = marker if marker is not None else len(lines)
-        quotes, commentary = self._quotes(lines, headers, body_start, end)
+        quotes, spans, commentary = self._quotes(lines, headers, body_start, end)
         article = lines[marker + 1 :] if marker is not None else []
-        return self._post(title, article_date, quotes, commentary, article, footer, urls)
+        owners: list[int | None] = [None] * len(lines)
+        for n, (start, stop) in enumerate(spans):
+            owners[start:stop] = [n] * (stop - start)
+        link_quotes = [owners[i] for i, (found, _) in enumerate(self.line_links) for _url in found]
+        return self._post(title, article_date, quotes, commentary, article, footer, urls, link_quotes)
 
-    def _post(self, title: _Title, article_date, quotes, commentary, article, footer, urls) -> ParsedPost:
+    def _post(self, title: _Title, article_date, quotes, commentary, article, footer, urls, link_quotes=()) -> ParsedPost:
         dated = [q.date for q in quotes if q.date] + ([article_date] if article_date else [])
         if not dated:
             self.warn(None, "no dated header: published_on is the import date")
         return ParsedPost(
             title=title.title,
-            article=ArticleRef(article_date, title.outlet, title.author),
+            article=ArticleRef(article_date, title.outlet, title.author, title.outlet_as_written),
             published_on=max(dated, default=self.today),
             quotes=tuple(quotes),
             commentary=join(commentary),
@@ -178,6 +118,7 @@ class _Parser:
             links=tuple(urls),
             warnings=tuple(self.warnings),
             footer=footer,
+            link_quotes=tuple(link_quotes),
         )
 
     # The title line ------------------------------------------------------------
@@ -203,23 +144,25 @@ class _Parser:
         rest = tail.group("meta")[date.end() :].strip()
         return _Title(title, syntax.month_day(date), *self._outlet_and_author(rest, index))
 
-    def _outlet_and_author(self, rest: str, index: int) -> tuple[str, str]:
+    def _outlet_and_author(self, rest: str, index: int) -> tuple[str, str, str]:
+        """(canonical outlet, author, outlet as written) from the title line's `outlet author`."""
         if not rest:
             self.warn(index, "no outlet in the title line")
-            return "", ""
+            return "", "", ""
         known = self.outlets.split_known_prefix(rest)
         if known:
-            return known
+            canonical, author = known
+            return canonical, author, rest[: len(rest) - len(author)].strip()
         words = rest.rsplit(None, 1)
         outlet, author = (words[0], words[1]) if len(words) == 2 else (rest, "")
         if len(outlet) > syntax.MAX_OUTLET_LENGTH:
             self.warn(index, "the title line's parentheses are too long to hold an outlet: read as the author")
-            return "", rest
+            return "", rest, ""
         if author:
             self.warn(index, f"unknown outlet in the title line: took “{outlet}” as the outlet, “{author}” as the author")
         else:
             self.warn(index, f"unknown outlet in the title line: “{outlet}” (an author could not be told apart)")
-        return outlet, author
+        return outlet, author, outlet
 
     # Quote headers and the article marker ----------------------------------------
 
@@ -278,7 +221,7 @@ class _Parser:
     def _resolve(self, written: MonthDay, evidence: dates.YearEvidence, index: int) -> dt.date | None:
         resolved = dates.resolve(written, evidence.anchor, not_after=self.today + FUTURE_SLACK)
         if resolved is None:
-            year = f"{written.year}/" if written.year is not None else ""
+            year = f"{written.year:04d}/" if written.year is not None else ""
             self.warn(index, f"not a date: {year}{written.month}/{written.day}")
         elif resolved > self.today + FUTURE_SLACK:
             self.warn(index, f"{resolved} is after the import date")
@@ -287,35 +230,37 @@ class _Parser:
     # Quotes, remarks and commentary ----------------------------------------------------
 
     def _quotes(self, lines: list[str], headers: list[_Header], start: int, end: int):
-        """The quotes, and the commentary lines (text after the last quote, or all text when none)."""
+        """The quotes, the span of lines each owns, and the commentary lines (after the last quote, or all)."""
         if not headers:
-            return [], lines[start:end]
+            return [], [], lines[start:end]
         preamble = trim(lines[start : headers[0].index])
         if preamble:
             self.warn(start, "text before the first quote: kept in the commentary")
-        quotes, commentary = [], []
+        quotes, spans, commentary = [], [], []
         for n, header in enumerate(headers):
-            last = n == len(headers) - 1
-            block = ([header.after] if header.after.strip() else []) + lines[header.index + 1 : end if last else headers[n + 1].index]
-            quote, commentary = self._quote(header, block, last)
+            stop = headers[n + 1].index if n + 1 < len(headers) else end
+            quote, commentary = self._quote(header, lines, stop, last=n + 1 == len(headers))
             quotes.append(quote)
+            spans.append((header.index, stop - len(commentary)))
         if preamble:
             commentary = preamble + [""] + trim(commentary)
-        return quotes, commentary
+        return quotes, spans, commentary
 
-    def _quote(self, header: _Header, block: list[str], last: bool) -> tuple[ParsedQuote, list[str]]:
-        links = tuple(syntax.find_urls("\n".join(block)))
-        url_lines = [i for i, line in enumerate(block) if syntax.is_url_line(line)]
-        body, remark, commentary = block, [], []
+    def _quote(self, header: _Header, lines: list[str], stop: int, last: bool) -> tuple[ParsedQuote, list[str]]:
+        """One quote from its header to `stop`; after the last quote, also the commentary lines that follow it."""
+        first_line = header.index + 1
+        url_lines = [i for i in range(first_line, stop) if self.line_links[i][1]]
+        body, remark, commentary = lines[first_line:stop], [], []
         if url_lines:
             first_url = last_url = url_lines[-1]
-            while first_url > 0 and (syntax.is_url_line(block[first_url - 1]) or not block[first_url - 1].strip()):
+            while first_url > first_line and (self.line_links[first_url - 1][1] or not lines[first_url - 1].strip()):
                 first_url -= 1
-            body, remark = block[:first_url], block[last_url + 1 :]
+            body, remark = lines[first_line:first_url], lines[last_url + 1 : stop]
             if last:
                 remark, commentary = syntax.split_remark(remark)
         elif last:
             self.warn(header.index, "the last quote has no URL line: its end is unclear, following text kept in its body")
+        links = tuple(url for i in range(header.index, stop - len(commentary)) for url in self.line_links[i][0])
         quote = ParsedQuote(
             line=header.index + 1,
             date=header.date,
@@ -323,7 +268,7 @@ class _Parser:
             outlet_as_written=header.outlet,
             original_title=header.original_title,
             title=header.title,
-            body=join(body),
+            body=join(([header.after] if header.after.strip() else []) + body),
             remark=join(remark),
             links=links,
         )

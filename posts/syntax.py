@@ -26,15 +26,18 @@ HEADER_RE = re.compile(
     rf"(?P<outlet>(?:[^<>＜＞\d{SPACE}]|(?<=[{SPACE}])\d)[^<>＜＞。、]{{0,{MAX_OUTLET_LENGTH - 1}}}?|)"
     rf"{_SP}*[<＜](?P<rest>.*)"
 )
-URL_RE = re.compile(r"https?://[!-~]+")
+URL_RE = re.compile(r"https?://[!-~]+")  # inside text, a URL ends where ASCII ends
+_LONE_URL_RE = re.compile(r"https?://\S+")  # alone on its line, it may hold any character
 ARTICLE_MARKER = "記事"
-FOOTER_RE = re.compile(r"^(?:良ければ|よろしければ)下にあります|応援クリック(?:を)?よろしくお願い")
+# The closing boilerplate, line by line, exactly (a banner image that was not captured).
+FOOTER_RE = re.compile(r"(?:良ければ|よろしければ)下にあります。?|を?応援クリック(?:を)?よろしくお願いします。?")
 REMARK_START = ("→", "⇒", "=>", "->")
 OPEN, CLOSE, EQUALS = "<＜", ">＞", "=＝"
 # Words that start sentences, never outlet names: `8/5に会談<…>` is body text.
 NOT_AN_OUTLET_START = frozenset("にのはがをでともへやより、。,.")
 _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\uff66-\uff9f]")  # kana, not ・
-_URL_LINE_EXTRA = set("<>＜＞()（）[]「」【】")
+_URL_LINE_EXTRA_TEXT = "<>＜＞()（）[]「」【】。、,."
+_URL_LINE_EXTRA = set(_URL_LINE_EXTRA_TEXT)
 
 
 def month_day(match: re.Match) -> MonthDay:
@@ -49,16 +52,21 @@ def header_match(line: str) -> re.Match | None:
     return match
 
 
-def is_url_line(line: str) -> bool:
-    """A line of links only: URLs with nothing but spaces, brackets or punctuation around them."""
-    if "http" not in line or not URL_RE.search(line):
-        return False
+def line_urls(line: str) -> tuple[list[str], bool]:
+    """The URLs on a line, and whether they are all it holds (a URL line).
+
+    A URL alone on its line may hold any character (`https://ja.wikipedia.org/wiki/日本`);
+    inside text it ends where ASCII ends, so `…/xを参照` keeps its Japanese out.
+    """
+    if "http" not in line:
+        return [], False
+    lone = line.strip().strip(_URL_LINE_EXTRA_TEXT)
+    if _LONE_URL_RE.fullmatch(lone):
+        return [trim_url(lone)], True
+    urls = URL_RE.findall(line)
     rest = URL_RE.sub("", line)
-    return all(ch.isspace() or ch in _URL_LINE_EXTRA or unicodedata.category(ch).startswith("P") for ch in rest)
-
-
-def find_urls(text: str) -> list[str]:
-    return [trim_url(url) for url in URL_RE.findall(text)]
+    alone = bool(urls) and all(ch.isspace() or ch in _URL_LINE_EXTRA or unicodedata.category(ch)[0] == "P" for ch in rest)
+    return [trim_url(url) for url in urls], alone
 
 
 def trim_url(url: str) -> str:
@@ -132,7 +140,7 @@ def split_remark(lines: list[str]) -> tuple[list[str], list[str]]:
 def footer_start(lines: list[str], first: int) -> int:
     """Where the closing boilerplate (`良ければ下にあります` …) starts; len(lines) when there is none."""
     start = end = len(lines)
-    while end > first and (not lines[end - 1].strip() or FOOTER_RE.search(lines[end - 1].strip())):
+    while end > first and (not lines[end - 1].strip() or FOOTER_RE.fullmatch(lines[end - 1].strip())):
         end -= 1
         if lines[end].strip():
             start = end

@@ -84,3 +84,18 @@ def test_the_size_limit_is_checked_while_reading():
 
 def test_a_file_at_the_limit_is_read_whole():
     assert read_limited(io.BytesIO(b"x" * 1000), max_bytes=1000) == b"x" * 1000
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "euc_jp"])
+def test_every_seed_paragraph_written_in_a_legacy_encoding_reads_back(seed_text, encoding):
+    # Short texts are where encodings are hardest to tell apart: try each paragraph alone.
+    tried = 0
+    for paragraph in filter(str.strip, seed_text.split("\n")):
+        for text in (paragraph, f"『題』(8/4日経 山田)について\n\n{paragraph}"):
+            try:
+                data = text.encode(encoding)
+            except UnicodeEncodeError:
+                continue  # the seed has characters this encoding cannot hold
+            tried += 1
+            assert decode_post(data)[0] == text  # ASCII-only text reads as UTF-8, which is the same
+    assert tried > 400

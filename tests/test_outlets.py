@@ -35,7 +35,7 @@ def test_it_splits_a_known_outlet_from_the_author():
     assert KNOWN.split_known_prefix("Unknown Paper 山田") is None
 
 
-def test_helpers():
+def test_name_keys_and_hosts_ignore_case_spacing_and_www():
     assert name_key("The Gateway-Pundit") == "thegatewaypundit"
     assert url_host("https://WWW.Example.COM:8080/x") == "example.com"
     assert url_host("not a url") == ""

@@ -20,6 +20,10 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ["title_key", "content_hash", "encoding", "warnings", "raw_text", "created_at", "updated_at"]
     inlines = [QuoteInline]
 
+    def has_add_permission(self, request):
+        # Posts come from their text, through the importer, never from an empty form.
+        return False
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):

@@ -2,15 +2,17 @@
 
 `import_text()` is what the `import_posts` command and the admin import page
 both call. A post is identified by its normalised title and its article date;
-importing the same text again is `unchanged`, an edited text `updated`, and
-concurrent imports of the same post are serialised by an advisory lock, so a
-post is never stored twice.
+importing the same text again is `unchanged`, an edited text `updated` (the
+text it replaces is kept as a `Revision`), and concurrent imports of the same
+post are serialised by an advisory lock, so a post is never stored twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import os
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,9 +23,11 @@ from django.db import DatabaseError, connection, transaction
 
 from posts.dates import status_id, status_time
 from posts.decoding import RefusedFile, decode_post, read_limited
-from posts.models import Link, Post, Quote, Source
+from posts.models import Link, Post, Quote, Revision, Source
 from posts.outlets import url_host
 from posts.parser import ParsedPost, parse_post
+
+logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, FAILED)
@@ -52,11 +56,20 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def display_name(path: str | Path) -> str:
+    """A file name as text, whatever bytes the file system gave it."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def import_text(text: str, *, name: str, encoding: str = "utf-8", today: dt.date | None = None) -> ImportResult:
     """Store one decoded post; report created, updated or unchanged."""
     digest = content_hash(text)
     parsed = parse_post(text, outlets=Source.objects.directory(), today=today)
     key = identity_key(parsed.title, digest)
+    # Outlets first, each committed on its own, so that no post transaction holds them.
+    sources = Source.objects.for_names(
+        [q.outlet for q in parsed.quotes if q.outlet] + ([parsed.article.outlet] if parsed.article.outlet else [])
+    )
     with transaction.atomic():
         _lock(f"{key}\n{parsed.article.date}")
         post = Post.objects.filter(title_key=key, article_date=parsed.article.date).first()
@@ -66,12 +79,22 @@ def import_text(text: str, *, name: str, encoding: str = "utf-8", today: dt.date
         if post is not None and post.content_hash == digest:
             return ImportResult(name, UNCHANGED, post, warnings=tuple(post.warnings))
         outcome = CREATED if post is None else UPDATED
-        post = _save(post or Post(), parsed, key=key, text=text, digest=digest, name=name, encoding=encoding)
+        if post is not None:
+            Revision.objects.create(
+                post=post,
+                raw_text=post.raw_text,
+                content_hash=post.content_hash,
+                source_file=post.source_file,
+                encoding=post.encoding,
+                imported_at=post.updated_at,
+            )
+        post = _save(post or Post(), parsed, sources, key=key, text=text, digest=digest, name=name, encoding=encoding)
     return ImportResult(name, outcome, post, warnings=tuple(post.warnings))
 
 
 def import_bytes(data: bytes, *, name: str, today: dt.date | None = None) -> ImportResult:
     """Decode and store one file's bytes; a refused file is a `failed` result, not an exception."""
+    name = display_name(name)
     try:
         text, encoding = decode_post(data)
     except RefusedFile as refusal:
@@ -90,31 +113,39 @@ def read_post_file(path: Path) -> tuple[str, str]:
 
 
 def import_file(path: Path, *, today: dt.date | None = None) -> ImportResult:
+    name = display_name(path)
     try:
         text, encoding = read_post_file(path)
     except RefusedFile as refusal:
-        return ImportResult(str(path), FAILED, error=str(refusal))
-    return _import_or_fail(text, name=str(path), encoding=encoding, today=today)
-
-
-def _import_or_fail(text: str, **kwargs) -> ImportResult:
-    # One file's database error (its transaction rolled back) must not stop the others.
-    try:
-        return import_text(text, **kwargs)
-    except DatabaseError as error:
-        return ImportResult(kwargs["name"], FAILED, error=f"database error: {str(error).strip().splitlines()[0]}")
+        return ImportResult(name, FAILED, error=str(refusal))
+    return _import_or_fail(text, name=name, encoding=encoding, today=today)
 
 
 def find_post_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """The files named, and every `*.txt` under the directories named, in a stable order.
+    """The files named, and every `*.txt` (any case) under the directories named, in a stable order.
 
     A path that does not exist is yielded as is, so that reading it fails with a reason.
     """
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
         else:
             yield path
+
+
+def _import_or_fail(text: str, **kwargs) -> ImportResult:
+    # One file's failure (its transaction rolled back) must never stop the others.
+    try:
+        return import_text(text, **kwargs)
+    except DatabaseError as error:
+        return ImportResult(kwargs["name"], FAILED, error=f"database error: {_first_line(error)}")
+    except Exception as error:
+        logger.exception("importing %s failed", kwargs["name"])
+        return ImportResult(kwargs["name"], FAILED, error=f"internal error ({type(error).__name__}): {_first_line(error)}")
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [""])[0]
 
 
 def _lock(identity: str) -> None:
@@ -122,11 +153,12 @@ def _lock(identity: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [identity])
 
 
-def _save(post: Post, parsed: ParsedPost, *, key: str, text: str, digest: str, name: str, encoding: str) -> Post:
+def _save(post: Post, parsed: ParsedPost, sources: dict[str, Source], *, key, text, digest, name, encoding) -> Post:
     post.title = parsed.title
     post.title_key = key
     post.article_date = parsed.article.date
-    post.article_outlet = Source.objects.for_name(parsed.article.outlet) if parsed.article.outlet else None
+    post.article_outlet = sources.get(parsed.article.outlet)
+    post.article_outlet_as_written = parsed.article.outlet_as_written
     post.article_author = parsed.article.author
     post.published_on = parsed.published_on
     post.commentary = parsed.commentary
@@ -145,7 +177,7 @@ def _save(post: Post, parsed: ParsedPost, *, key: str, text: str, digest: str, n
             post=post,
             position=position,
             date=q.date,
-            source=Source.objects.for_name(q.outlet) if q.outlet else None,
+            source=sources.get(q.outlet),
             outlet_as_written=q.outlet_as_written,
             original_title=q.original_title,
             translated_title=q.title,
@@ -154,26 +186,23 @@ def _save(post: Post, parsed: ParsedPost, *, key: str, text: str, digest: str, n
         )
         for position, q in enumerate(parsed.quotes, start=1)
     )
-    Link.objects.bulk_create(_links(post, parsed, quotes))
+    Link.objects.bulk_create(
+        _link(post, position, url, quotes[owner] if owner is not None else None)
+        for position, (url, owner) in enumerate(zip(parsed.links, parsed.link_quotes), start=1)
+    )
     return post
 
 
-def _links(post: Post, parsed: ParsedPost, quotes: list[Quote]) -> Iterator[Link]:
-    # Each quote's links appear in the post's links in the same order: walk both.
-    owners = [(quote, url) for quote, parsed_quote in zip(quotes, parsed.quotes) for url in parsed_quote.links]
-    for position, url in enumerate(parsed.links, start=1):
-        quote = None
-        if owners and owners[0][1] == url:
-            quote = owners.pop(0)[0]
-        status = status_id(url)
-        if status is not None and status > MAX_BIGINT:
-            status = None
-        yield Link(
-            post=post,
-            quote=quote,
-            position=position,
-            url=url,
-            domain=url_host(url)[:253],
-            status_id=status,
-            status_time=status_time(status) if status is not None else None,
-        )
+def _link(post: Post, position: int, url: str, quote: Quote | None) -> Link:
+    status = status_id(url)
+    if status is not None and status > MAX_BIGINT:
+        status = None
+    return Link(
+        post=post,
+        quote=quote,
+        position=position,
+        url=url,
+        domain=url_host(url)[:253],
+        status_id=status,
+        status_time=status_time(status) if status is not None else None,
+    )

@@ -1,4 +1,5 @@
 import hashlib
+from collections.abc import Iterable
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import IntegrityError, models, transaction
@@ -8,16 +9,13 @@ from django.utils.text import slugify
 from posts.outlets import KNOWN_OUTLETS, Outlet, OutletDirectory
 
 
-def unicode_slug(name: str, taken=lambda slug: False) -> str:
+def unicode_slug(name: str, *, hashed: bool = False) -> str:
     """A URL slug that keeps CJK names readable: `阿波羅新聞網`, `jbプレス`, `the-gateway-pundit`.
 
-    When `taken(slug)` says the plain slug belongs to another name, a short hash
-    of the name keeps it unique and stable.
+    `hashed` adds a short hash of the name, for when another name took the plain slug.
     """
     slug = slugify(name, allow_unicode=True)[:80] or "x"
-    if taken(slug):
-        slug = f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
-    return slug
+    return f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}" if hashed else slug
 
 
 class SourceQuerySet(models.QuerySet):
@@ -25,23 +23,29 @@ class SourceQuerySet(models.QuerySet):
         """Every spelling and domain the database and the built-in list know, database first."""
         return OutletDirectory([*(source.as_outlet() for source in self), *KNOWN_OUTLETS])
 
-    def for_name(self, name: str) -> "Source":
-        """The source called `name`, created (with built-in aliases if known) when new."""
-        source = self.filter(name=name).first()
-        if source:
-            return source
+    def for_names(self, names: Iterable[str]) -> dict[str, "Source"]:
+        """The sources with these names, each created (with built-in aliases if known) when new.
+
+        Each creation commits on its own and in name order, so that imports that
+        introduce the same outlets at once neither deadlock nor fail.
+        """
+        found = {source.name: source for source in self.filter(name__in=set(names))}
+        for name in sorted(set(names) - set(found)):
+            found[name] = self._create(name)
+        return found
+
+    def _create(self, name: str) -> "Source":
         known = next((o for o in KNOWN_OUTLETS if o.name == name), Outlet(name))
-        try:
-            with transaction.atomic():
-                return self.create(
-                    name=name,
-                    slug=unicode_slug(name, taken=lambda slug: self.filter(slug=slug).exists()),
-                    aliases=list(known.aliases),
-                    domains=list(known.domains),
-                )
-        except IntegrityError:
-            # Another import created it at the same moment.
-            return self.get(name=name)
+        for slug in (unicode_slug(name), unicode_slug(name, hashed=True)):
+            try:
+                with transaction.atomic():
+                    return self.create(name=name, slug=slug, aliases=list(known.aliases), domains=list(known.domains))
+            except IntegrityError:
+                # Another import created it at the same moment, or another name has the slug.
+                source = self.filter(name=name).first()
+                if source:
+                    return source
+        raise IntegrityError(f"no free slug for the source {name!r}")
 
 
 class Source(models.Model):
@@ -86,6 +90,7 @@ class Post(models.Model):
     article_outlet = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="commented_posts"
     )
+    article_outlet_as_written = models.TextField(blank=True)
     article_author = models.TextField(blank=True)
     published_on = models.DateField(db_index=True)
     commentary = models.TextField(blank=True)
@@ -110,6 +115,24 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:posts_post_change", args=[self.pk])
+
+
+class Revision(models.Model):
+    """An earlier text of a post, kept when an import replaced it: no imported text is ever lost."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    raw_text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    source_file = models.CharField(max_length=255, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    imported_at = models.DateTimeField(help_text="When this text was imported.")
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.source_file} ({self.imported_at:%Y-%m-%d %H:%M})"
 
 
 class Quote(models.Model):

@@ -37,3 +37,7 @@ def test_a_script_in_a_post_is_shown_as_text(admin_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
     assert post.title == "<script>alert(1)</script>"
+
+
+def test_posts_cannot_be_added_from_an_empty_form(admin_client):
+    assert admin_client.get("/admin/posts/post/add/").status_code == 403

@@ -55,9 +55,25 @@ def test_a_missing_secret_key_outside_debug_is_a_clear_error():
 
 
 def test_env_example_lists_every_setting_read_from_the_environment():
+    import re
+
+    read = set(re.findall(r'env(?:_flag|\.\w+)\(\s*"([A-Z_]+)"', (ROOT / "archive" / "settings.py").read_text()))
     example = (ROOT / ".env.example").read_text()
-    for name in ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "POST_FILE_MAX_BYTES"):
-        assert f"{name}=" in example, name
+    assert {"DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS"} <= read
+    assert [name for name in sorted(read) if f"{name}=" not in example] == []
+
+
+def test_a_mistyped_flag_is_an_error_not_false():
+    done = manage("check", **PRODUCTION, DJANGO_HTTPS="ture")
+    assert done.returncode != 0
+    assert "DJANGO_HTTPS must be true or false, not 'ture'" in done.stderr
+
+
+def test_the_forwarded_protocol_is_trusted_only_behind_https():
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    assert manage("shell", "-c", code, **PRODUCTION).stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    plain = manage("shell", "-c", code, **PRODUCTION, DJANGO_HTTPS="false")
+    assert plain.stdout.strip().splitlines()[-1] == "None"
 
 
 def test_docker_compose_wires_web_to_a_healthy_postgres_18():
@@ -77,6 +93,7 @@ def test_docker_compose_wires_web_to_a_healthy_postgres_18():
     assert env["DJANGO_DEBUG"] == "false"
     command = web["command"]
     assert command.index("migrate") < command.index("import_posts seeds/") < command.index("gunicorn archive.wsgi")
+    assert "import_posts seeds/ || true" in command  # a bad seed file does not keep the site down
     assert web["ports"] == ["127.0.0.1:8000:8000"]
 
 

@@ -71,7 +71,7 @@ def test_sources_get_cjk_slugs_and_their_known_aliases():
 
 
 def test_an_alias_added_in_the_database_is_used_by_the_next_import():
-    Source.objects.for_name("Mystery Gazette")
+    Source.objects.for_names(["Mystery Gazette"])
     Source.objects.filter(name="Mystery Gazette").update(aliases=["謎の新聞"])
     post = import_text(small_post().replace("Reuters<", "謎の新聞<"), name="a.txt").post
     assert post.quotes.get().source.name == "Mystery Gazette"
@@ -87,6 +87,10 @@ def test_an_edited_post_is_updated_in_place():
     assert Post.objects.count() == 1
     assert Quote.objects.get().body == "直した本文。"
     assert Link.objects.count() == 1
+    # The replaced text is kept.
+    (revision,) = edited.post.revisions.all()
+    assert revision.raw_text == small_post(body="最初の本文。")
+    assert revision.content_hash == original.post.content_hash
 
 
 def test_the_same_title_on_another_article_date_is_another_post():
@@ -151,45 +155,110 @@ def test_a_bad_file_among_good_ones_fails_alone_and_the_command_exits_non_zero(t
     assert sorted(Post.objects.values_list("title", flat=True)) == ["一つ目", "三つ目"]
 
 
+def test_outlets_with_the_same_slug_get_different_slugs():
+    sources = Source.objects.for_names(["Zed News", "ZED NEWS"])
+    slugs = sorted(source.slug for source in sources.values())
+    assert slugs[0] == "zed-news"
+    assert slugs[1].startswith("zed-news-") and len(slugs[1]) == len("zed-news-") + 6
+
+
+def test_the_outlet_as_written_in_the_title_line_is_kept():
+    post = import_text("『題』(8/4JBpress 横山恭三)について\n\n論評。", name="a.txt").post
+    assert (post.article_outlet.name, post.article_outlet_as_written) == ("JBプレス", "JBpress")
+
+
+def test_odd_file_names_and_upper_case_extensions_are_imported(tmp_path):
+    odd = os.fsdecode(b"\x93\xfa\x8co.TXT")  # Shift_JIS bytes: not a UTF-8 name
+    (tmp_path / odd).write_bytes(small_post().encode())
+    out, error = run_import(tmp_path)
+    assert error is None, out
+    assert "1 created" in out
+    assert Post.objects.get().source_file == "\ufffd\ufffd\ufffdo.TXT"
+
+
+def test_an_unexpected_error_fails_one_file_and_the_others_are_imported(tmp_path, monkeypatch):
+    from posts import importing
+
+    real_parse = importing.parse_post
+
+    def parse_or_break(text, **kwargs):
+        if "壊れる" in text:
+            raise ValueError("a parser bug")
+        return real_parse(text, **kwargs)
+
+    monkeypatch.setattr(importing, "parse_post", parse_or_break)
+    write_post(tmp_path, "a.txt", small_post(title="壊れる"))
+    write_post(tmp_path, "b.txt", small_post(title="無事"))
+    out, error = run_import(tmp_path)
+    assert f"failed     {tmp_path / 'a.txt'}: internal error (ValueError): a parser bug" in out
+    assert list(Post.objects.values_list("title", flat=True)) == ["無事"]
+    assert error is not None
+
+
 def test_json_output_reports_each_file(tmp_path):
     write_post(tmp_path, "a.txt", small_post())
     out, error = run_import(tmp_path / "a.txt", tmp_path / "missing.txt", format="json")
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines[0] == {"file": str(tmp_path / "a.txt"), "outcome": "created", "post": Post.objects.get().pk, "warnings": []}
     assert lines[1] == {"file": str(tmp_path / "missing.txt"), "outcome": "failed", "error": "cannot read: No such file or directory"}
+    assert lines[2] == {"summary": {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}}
     assert error is not None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_imports_of_the_same_files_store_each_post_once(tmp_path):
+    paths = []
     for n in range(3):
         text = small_post(title=f"同時の投稿{n}").replace("Reuters<", f"New Outlet {n}<").replace("reuters", "new")
-        write_post(tmp_path, f"{n}.txt", text)
-    start = threading.Barrier(4)
-    outcomes, errors = [], []
+        paths.append(write_post(tmp_path, f"{n}.txt", text))
 
-    def worker():
+    results = import_at_once(paths, copies=4)
+
+    assert sorted(r.outcome for r in results) == [CREATED] * 3 + [UNCHANGED] * 9
+    assert Post.objects.count() == 3
+    assert Source.objects.filter(name__startswith="New Outlet").count() == 3
+
+
+def import_at_once(paths, copies=1):
+    """Import `paths` from as many threads at once (each path `copies` times); return the results."""
+    jobs = [path for path in paths for _ in range(copies)]
+    start = threading.Barrier(len(jobs))
+    results, errors = [], []
+
+    def worker(path):
         from django.db import connection
 
         try:
             start.wait()
-            for n in range(3):
-                outcomes.append(import_file(tmp_path / f"{n}.txt").outcome)
-        except Exception as error:  # noqa: BLE001 - reported below
+            results.append(import_file(path))
+        except Exception as error:  # noqa: BLE001 - reported by the caller
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
+    threads = [threading.Thread(target=worker, args=(path,)) for path in jobs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-
     assert errors == []
-    assert sorted(outcomes) == [CREATED] * 3 + [UNCHANGED] * 9
-    assert Post.objects.count() == 3
-    assert Source.objects.filter(name__startswith="New Outlet").count() == 3
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_imports_of_different_files_with_the_same_new_outlets_do_not_deadlock(tmp_path):
+    outlets = [f"Brand New Outlet {n}" for n in range(6)]
+    paths = []
+    for n in range(4):
+        order = outlets if n % 2 else outlets[::-1]  # the same new outlets, in opposite orders
+        quotes = "".join(f"8/4{o}<T{i}=題{i}>\n本文\nhttps://example.org/{n}/{i}\n\n" for i, o in enumerate(order))
+        paths.append(write_post(tmp_path, f"{n}.txt", f"『投稿{n}』(8/4日経)について\n\n{quotes}論評。\n"))
+
+    results = import_at_once(paths)
+
+    assert [(r.outcome, r.error) for r in results] == [(CREATED, "")] * 4
+    assert Post.objects.count() == 4
+    assert Source.objects.filter(name__in=outlets).count() == 6
 
 
 def test_dry_run_prints_the_parsed_form_and_touches_no_database():

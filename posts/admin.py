@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from posts.models import Link, Post, Quote, Source, Topic
+from posts.models import Link, Post, Quote, Revision, Source, Topic
 
 
 class QuoteInline(admin.StackedInline):
@@ -8,6 +8,19 @@ class QuoteInline(admin.StackedInline):
     extra = 0
     fields = ["position", "date", "source", "outlet_as_written", "original_title", "translated_title", "body", "remark"]
     autocomplete_fields = ["source"]
+
+
+class RevisionInline(admin.TabularInline):
+    """Earlier texts of the post, replaced by later imports: read only."""
+
+    model = Revision
+    extra = 0
+    fields = ["source_file", "imported_at", "replaced_at", "content_hash", "raw_text"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Post)
@@ -18,7 +31,7 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     autocomplete_fields = ["article_outlet"]
     readonly_fields = ["title_key", "content_hash", "encoding", "warnings", "raw_text", "created_at", "updated_at"]
-    inlines = [QuoteInline]
+    inlines = [QuoteInline, RevisionInline]
 
     def has_add_permission(self, request):
         # Posts come from their text, through the importer, never from an empty form.

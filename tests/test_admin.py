@@ -41,3 +41,12 @@ def test_a_script_in_a_post_is_shown_as_text(admin_client):
 
 def test_posts_cannot_be_added_from_an_empty_form(admin_client):
     assert admin_client.get("/admin/posts/post/add/").status_code == 403
+
+
+def test_a_post_page_shows_the_texts_later_imports_replaced(admin_client):
+    from posts.importing import import_text
+
+    import_text("『題』(8/4日経)について\n\n最初の論評。", name="a.txt")
+    post = import_text("『題』(8/4日経)について\n\n直した論評。", name="a.txt").post
+    page = admin_client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
+    assert "最初の論評。" in page and "直した論評。" in page

@@ -1,12 +1,10 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 from archive.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Until the browsing pages exist, the admin is the archive's front page.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("posts.urls")),
 ]

@@ -1,12 +1,20 @@
 import hashlib
 from collections.abc import Iterable
 
+from dataclasses import dataclass
+
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.text import slugify
 
+from posts import lookups, passages, tokens  # noqa: F401 (lookups registers vector__matches)
 from posts.outlets import KNOWN_OUTLETS, Outlet, OutletDirectory
+from posts.querysets import PassageQuerySet, PostQuerySet
 
 
 def unicode_slug(name: str, *, hashed: bool = False) -> str:
@@ -68,16 +76,50 @@ class Source(models.Model):
     def as_outlet(self) -> Outlet:
         return Outlet(self.name, tuple(self.aliases), tuple(self.domains))
 
+    def get_absolute_url(self) -> str:
+        return reverse("source_detail", args=[self.slug])
+
+    def quote_months(self) -> list[tuple]:
+        """(first day of the month, quotes that month), for the months it was quoted."""
+        rows = (
+            self.quotes.exclude(date=None)
+            .annotate(month=TruncMonth("date"))
+            .order_by()
+            .values_list("month")
+            .annotate(count=Count("id"))
+            .order_by("month")
+        )
+        return list(rows)
+
+
+class TopicQuerySet(models.QuerySet):
+    def rules(self) -> dict[int, list[str]]:
+        return dict(self.values_list("id", "keywords"))
+
 
 class Topic(models.Model):
+    """A subject the blog keeps returning to; posts get it from keyword rules (see posts/topics.py)."""
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    keywords = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="Comma-separated. The topic applies when one is in a post's title, quote titles or "
+        "commentary, or three times anywhere in the post. `python manage.py retag` re-applies the rules.",
+    )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic_detail", args=[self.slug])
 
 
 class Post(models.Model):
@@ -104,6 +146,8 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_on", "-id"]
         constraints = [
@@ -114,7 +158,68 @@ class Post(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:posts_post_change", args=[self.pk])
+        return reverse("post_detail", args=[self.pk])
+
+    def parsed_form(self) -> dict:
+        """The post in the parsed form of post-format.md, with its id (as /posts/<id>.json)."""
+        quotes = self.quotes.select_related("source").prefetch_related("links")
+        return {
+            "id": self.pk,
+            "file": self.source_file,
+            "title": self.title,
+            "article": {
+                "date": _iso(self.article_date),
+                "outlet": self.article_outlet.name if self.article_outlet else "",
+                "author": self.article_author,
+            },
+            "published_on": _iso(self.published_on),
+            "quotes": [
+                {
+                    "date": _iso(q.date),
+                    "outlet": q.source.name if q.source else "",
+                    "original_title": q.original_title,
+                    "title": q.translated_title,
+                    "body": q.body,
+                    "remark": q.remark,
+                    "links": [link.url for link in sorted(q.links.all(), key=lambda link: link.position)],
+                }
+                for q in quotes
+            ],
+            "commentary": self.commentary,
+            "article_body": self.article_body,
+            "links": list(self.links.order_by("position").values_list("url", flat=True)),
+            "warnings": self.warnings,
+        }
+
+    def older(self) -> "Post | None":
+        """The post before this one in the archive's order."""
+        earlier = Q(published_on__lt=self.published_on) | Q(published_on=self.published_on, id__lt=self.id)
+        return Post.objects.filter(earlier).newest().first()
+
+    def newer(self) -> "Post | None":
+        later = Q(published_on__gt=self.published_on) | Q(published_on=self.published_on, id__gt=self.id)
+        return Post.objects.filter(later).oldest().first()
+
+    def texts(self, quotes: Iterable["Quote"] | None = None) -> list["PartText"]:
+        """Every searchable text of the post, in reading order."""
+        found = [PartText(Passage.Part.TITLE, None, "title", self.title)]
+        for quote in self.quotes.all() if quotes is None else quotes:
+            found += [
+                PartText(Passage.Part.QUOTE, quote, "original_title", quote.original_title),
+                PartText(Passage.Part.QUOTE, quote, "translated_title", quote.translated_title),
+                PartText(Passage.Part.QUOTE, quote, "body", quote.body),
+                PartText(Passage.Part.REMARK, quote, "remark", quote.remark),
+            ]
+        found += [
+            PartText(Passage.Part.COMMENTARY, None, "commentary", self.commentary),
+            PartText(Passage.Part.ARTICLE, None, "article_body", self.article_body),
+        ]
+        return [text for text in found if text.text]
+
+    def headlines(self, quotes: Iterable["Quote"]) -> str:
+        """What topic keywords are looked for first: title, quote titles, commentary."""
+        titles = [f"{q.original_title}\n{q.translated_title}" for q in quotes]
+        return "\n".join([self.title, *titles, self.commentary])
 
 
 class Revision(models.Model):
@@ -173,3 +278,53 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+def _iso(date) -> str | None:
+    return date.isoformat() if date else None
+
+
+@dataclass(frozen=True)
+class PartText:
+    """One searchable text of a post: which part it is, its quote if any, the field it is in."""
+
+    part: str
+    quote: "Quote | None"
+    field: str
+    text: str
+
+
+class Passage(models.Model):
+    """A few thousand characters of one text of a post, as search tokens (see posts/tokens.py).
+
+    Written by the import, never edited: the index of what the post says.
+    """
+
+    class Part(models.TextChoices):
+        TITLE = "title", "題名"
+        QUOTE = "quote", "引用"
+        REMARK = "remark", "引用への一言"
+        COMMENTARY = "commentary", "論評"
+        ARTICLE = "article", "記事"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="passages")
+    quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.CASCADE, related_name="passages")
+    part = models.CharField(max_length=10, choices=Part.choices)
+    field = models.CharField(max_length=20)
+    start = models.PositiveIntegerField(help_text="Where the passage starts in its field's text.")
+    vector = SearchVectorField()
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        indexes = [GinIndex(fields=["vector"], name="passage_vector")]
+
+    @classmethod
+    def for_texts(cls, post: Post, texts: Iterable[PartText]) -> list["Passage"]:
+        found = []
+        for text in texts:
+            for start, chunk in passages.passages(text.text):
+                vector = tokens.document_vector(chunk)
+                if vector:
+                    found.append(cls(post=post, quote=text.quote, part=text.part, field=text.field, start=start, vector=vector))
+        return found

@@ -2,60 +2,59 @@
 
 PostgreSQL has no Japanese text search, and word analysers miss substrings
 inside words. So text is normalised (NFKC, lower case) and split into runs of
-one script class:
+one class:
 
 - CJK runs (kana with ー, Han, 々〆〇, Hangul) give one token per character
   position: the character and the next one (a bigram), the last character of
   the run alone. Any substring of two or more characters is then a phrase of
   adjacent bigrams; a single character is a prefix of some token.
-- Latin runs and digit runs give one token each: English is searched by words
-  and word beginnings.
+- Runs of other letters (Latin, Cyrillic, …) and runs of digits give one token
+  each: English is searched by words and word beginnings.
 
-Everything else (spaces, punctuation, symbols) separates runs and is ignored.
+Everything else (spaces, punctuation, symbols, ・) separates runs and is ignored.
 
-    >>> [t.text for t in document_tokens("FBI長官パテル")]
-    ['fbi', '長官', '官パ', 'パテ', 'テル', 'ル']
+    >>> document_vector("FBI長官パテル")
+    "'fbi':1 '長官':2 '官パ':3 'パテ':4 'テル':5 'ル':6"
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 CJK, LATIN, DIGIT = "cjk", "latin", "digit"
+MAX_POSITION = 16383  # PostgreSQL keeps no later positions in a tsvector
+MAX_POSITIONS_PER_LEXEME = 256
+
+_CJK_CHARS = (
+    "\u3041-\u30fa\u30fc-\u30ff"  # hiragana, katakana with ー (not ・ U+30FB)
+    "\u31f0-\u31ff"  # katakana phonetic extensions
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # Han
+    "\u1100-\u11ff\uac00-\ud7af"  # Hangul
+    "々〆〇"
+)
+_RUN_RE = re.compile(rf"(?P<{CJK}>[{_CJK_CHARS}]+)|(?P<{DIGIT}>\d+)|(?P<{LATIN}>(?:(?![{_CJK_CHARS}])[^\W\d_])+)")
 _VOICING = frozenset("\u3099\u309a\uff9e\uff9f")
 
 
 def char_class(ch: str) -> str | None:
     """The run class of one normalised character, or None for a separator."""
-    code = ord(ch)
-    if ch.isdigit() and code < 0x80:
-        return DIGIT
-    if (
-        0x3041 <= code <= 0x30FF  # hiragana, katakana (ー included; ・ U+30FB excluded below)
-        or 0x3400 <= code <= 0x4DBF  # CJK extension A
-        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
-        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
-        or 0x20000 <= code <= 0x3FFFF  # CJK extensions B onwards
-        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
-        or 0x1100 <= code <= 0x11FF  # Hangul jamo
-        or 0x31F0 <= code <= 0x31FF  # katakana phonetic extensions
-        or ch in "々〆〇"
-    ):
-        return None if ch in "・゠" else CJK
-    if ch.isalpha():
-        return LATIN  # any other alphabet is searched by words too
-    if ch.isdigit():
-        return DIGIT
-    return None
+    match = _RUN_RE.fullmatch(ch)
+    return match.lastgroup if match else None
+
+
+def fold(text: str) -> str:
+    """NFKC and lower case: the form tokens are made from."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
-    """NFKC and lower case, with the index in `text` each normalised character came from.
+    """`fold(text)`, with the index in `text` each folded character came from (for highlighting).
 
-    A character and the combining or voicing marks after it are normalised
-    together (`ｶﾞ` becomes `ガ`), so indexes stay exact for highlighting.
+    A character and the combining or voicing marks after it are folded together
+    (`ｶﾞ` becomes `ガ`), as NFKC of the whole text does.
     """
     out: list[str] = []
     origin: list[int] = []
@@ -64,7 +63,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
         j = i + 1
         while j < n and (unicodedata.combining(text[j]) or text[j] in _VOICING):
             j += 1
-        piece = unicodedata.normalize("NFKC", text[i:j]).lower()
+        piece = fold(text[i:j])
         out.append(piece)
         origin.extend([i] * len(piece))
         i = j
@@ -75,52 +74,60 @@ def normalize(text: str) -> tuple[str, list[int]]:
 class Run:
     kind: str
     text: str
-    start: int  # index in the normalised text
+    start: int  # index in the folded text
 
 
-def runs(normalized: str) -> Iterator[Run]:
-    start, kind = 0, None
-    for i, ch in enumerate(normalized):
-        cls = char_class(ch)
-        if cls != kind:
-            if kind is not None:
-                yield Run(kind, normalized[start:i], start)
-            start, kind = i, cls
-    if kind is not None:
-        yield Run(kind, normalized[start:], start)
+def runs(folded: str) -> Iterator[Run]:
+    for match in _RUN_RE.finditer(folded):
+        yield Run(match.lastgroup, match.group(), match.start())
 
 
-@dataclass(frozen=True)
-class Token:
-    text: str
-    position: int  # 1-based, consecutive across runs
+def document_vector(text: str) -> str:
+    """The tokens of `text` as a tsvector literal (`'停戦':1 '戦交':2 …`), to CAST in SQL.
 
-
-def document_tokens(text: str) -> list[Token]:
-    normalized, _ = normalize(text)
-    tokens: list[Token] = []
-    for run in runs(normalized):
-        if run.kind == CJK:
-            chars = run.text
-            tokens.extend(Token(chars[i : i + 2], len(tokens) + 1 + i) for i in range(len(chars)))
-        else:
-            tokens.append(Token(run.text, len(tokens) + 1))
-    return tokens
-
-
-def tsvector_literal(tokens: list[Token]) -> str:
-    """The tokens as a tsvector literal (`'停戦':1 '戦交':2 …`), to CAST in SQL.
-
-    A lexeme keeps at most 256 positions and positions stop at 16,383: callers
-    index passages of a few thousand characters, well inside both.
+    Lexemes are letters, digits or CJK only, so they never need escaping. Callers
+    index passages of a few thousand characters; past PostgreSQL's limits
+    (position 16,383, 256 positions per lexeme) tokens are left out.
     """
     positions: dict[str, list[int]] = {}
-    for token in tokens:
-        positions.setdefault(token.text, []).append(min(token.position, 16383))
+    position = 0
+    for match in _RUN_RE.finditer(fold(text)):
+        run = match.group()
+        for lexeme in [run[i : i + 2] for i in range(len(run))] if match.lastgroup == CJK else [run]:
+            position += 1
+            positions.setdefault(lexeme, []).append(position)
+        if position > MAX_POSITION:
+            break
     return " ".join(
-        f"'{_quote(lexeme)}':{','.join(map(str, sorted(set(found))[:256]))}" for lexeme, found in positions.items()
+        "'%s':%s" % (lexeme, ",".join(map(str, found if len(found) <= MAX_POSITIONS_PER_LEXEME else found[:MAX_POSITIONS_PER_LEXEME])))
+        for lexeme, found in positions.items()
+        if found[0] <= MAX_POSITION
     )
 
 
-def _quote(lexeme: str) -> str:
-    return lexeme.replace("\\", "\\\\").replace("'", "''")
+def query_tsquery(text: str) -> str | None:
+    """A phrase tsquery that finds `text` wherever a document holds it; None when it has no tokens.
+
+    Each CJK run becomes its adjacent bigrams; a run that the query continues after a
+    separator also ends with its last character alone, as documents store run ends.
+    A final one-character CJK run, and the final Latin or digit run, match as prefixes.
+
+    >>> query_tsquery("停戦交渉")
+    "'停戦' <-> '戦交' <-> '交渉'"
+    >>> query_tsquery("停")
+    "'停':*"
+    >>> query_tsquery("FBI長官")
+    "'fbi' <-> '長官'"
+    """
+    found = list(runs(fold(text)))
+    parts: list[str] = []
+    for n, run in enumerate(found):
+        last = n == len(found) - 1
+        if run.kind == CJK:
+            chars = run.text
+            parts.extend(f"'{chars[i : i + 2]}'" for i in range(len(chars) - 1))
+            if len(chars) == 1 or not last:
+                parts.append(f"'{chars[-1]}'" + (":*" if last else ""))
+        else:
+            parts.append(f"'{run.text}'" + (":*" if last else ""))
+    return " <-> ".join(parts) or None

@@ -1,0 +1,78 @@
+"""The search form: every view of the archive is a shareable URL of these GET parameters."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.functional import cached_property
+
+from posts.models import Passage, Post, Source, Topic
+from posts.query import ParsedQuery, parse_query
+
+PARTS = {
+    "quote": [Passage.Part.QUOTE],
+    "commentary": [Passage.Part.COMMENTARY, Passage.Part.REMARK],
+    "article": [Passage.Part.ARTICLE],
+}
+PART_CHOICES = [("quote", "引用記事"), ("commentary", "ブロガーの論評・一言"), ("article", "論評対象の記事")]
+SORT_CHOICES = [("new", "新しい順"), ("old", "古い順"), ("relevance", "関連度順")]
+
+
+class SearchForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("開始日が終了日より後になっています。")
+        return data
+
+
+class PostFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="検索語", method="by_nothing", strip=False)
+    date_from = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", label="開始日",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="lte", label="終了日",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), to_field_name="slug", label="情報源", method="by_source", empty_label="すべて"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", label="トピック", empty_label="すべて"
+    )
+    part = django_filters.ChoiceFilter(choices=PART_CHOICES, label="探す場所", method="by_nothing", empty_label="すべて")
+    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, label="並べ順", method="by_nothing", empty_label=None)
+
+    class Meta:
+        model = Post
+        fields = ["q", "date_from", "date_to", "source", "topic", "part", "sort"]
+        form = SearchForm
+
+    @cached_property
+    def query(self) -> ParsedQuery:
+        if not self.is_valid():
+            return parse_query("")
+        return parse_query(self.form.cleaned_data.get("q") or "")
+
+    @property
+    def parts(self) -> list[str] | None:
+        return PARTS.get(self.form.cleaned_data.get("part") or "")
+
+    def filter_queryset(self, queryset):
+        # Dates, source and topic filter by themselves; the query, the part it
+        # searches and the order are read together here.
+        found = super().filter_queryset(queryset)
+        if self.query:
+            found = found.search(self.query, self.parts)
+        sort = self.form.cleaned_data.get("sort") or ("relevance" if self.query.positive else "new")
+        if sort == "relevance" and self.query.positive:
+            return found.ranked(self.query, self.parts)
+        return found.oldest() if sort == "old" else found.newest()
+
+    def by_source(self, queryset, name, source):
+        return queryset.quoting(source)
+
+    def by_nothing(self, queryset, name, value):
+        return queryset  # read in filter_queryset

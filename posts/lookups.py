@@ -1,0 +1,19 @@
+"""`vector__matches=tsquery_text`: a tsvector @@ a tsquery given as text, cast rather than re-parsed.
+
+The tsquery text comes from posts/tokens.py (quoted lexemes only), never from a
+reader directly; `to_tsquery` would re-tokenise it with a text search
+configuration, which has no notion of our bigrams.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import Lookup
+
+
+@SearchVectorField.register_lookup
+class Matches(Lookup):
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ CAST({rhs} AS tsquery)", [*lhs_params, *rhs_params]

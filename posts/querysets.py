@@ -1,0 +1,120 @@
+"""Many posts' logic: search, filters, counts and facets, as QuerySet methods."""
+
+from __future__ import annotations
+
+from django.db import connection, models
+from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+
+from posts.query import ParsedQuery
+
+COUNT_CAP = 1000  # past this, counts say "1,000+"
+TITLE_WEIGHT = 4  # a match in the title ranks above a match in the text
+
+
+class PassageQuerySet(models.QuerySet):
+    def matching(self, tsquery: str, parts: list[str] | None = None) -> PassageQuerySet:
+        found = self.filter(vector__matches=tsquery)
+        return found.filter(part__in=parts) if parts else found
+
+
+class PostQuerySet(models.QuerySet):
+    def search(self, query: ParsedQuery, parts: list[str] | None = None) -> PostQuerySet:
+        """Posts that match every positive clause (within `parts`, if given) and no negated one."""
+        from posts.models import Passage
+
+        found = self
+        for clause in query.positive:
+            found = found.filter(id__in=Passage.objects.matching(clause.tsquery(), parts).values("post_id"))
+        for clause in query.negative:
+            found = found.exclude(id__in=Passage.objects.matching(clause.tsquery()).values("post_id"))
+        return found
+
+    def ranked(self, query: ParsedQuery, parts: list[str] | None = None) -> PostQuerySet:
+        """Order by relevance: how strongly the passages match, title matches weighing most."""
+        from posts.models import Passage
+
+        tsquery = " | ".join(f"({clause.tsquery()})" for clause in query.positive)
+        if not tsquery:
+            return self.newest()
+        rank = RawSQL(
+            "ts_rank(vector, CAST(%s AS tsquery)) * (CASE WHEN part = 'title' THEN %s ELSE 1 END)",
+            [tsquery, TITLE_WEIGHT],
+            output_field=FloatField(),
+        )
+        scores = (
+            Passage.objects.matching(tsquery, parts)
+            .filter(post=OuterRef("pk"))
+            .order_by()
+            .values("post")
+            .annotate(score=Sum(rank))
+            .values("score")
+        )
+        return self.annotate(relevance=Coalesce(Subquery(scores), 0.0)).order_by("-relevance", "-published_on", "-id")
+
+    def newest(self) -> PostQuerySet:
+        return self.order_by("-published_on", "-id")
+
+    def oldest(self) -> PostQuerySet:
+        return self.order_by("published_on", "id")
+
+    def quoting(self, source) -> PostQuerySet:
+        """Posts that quote `source` or comment on an article it published."""
+        from posts.models import Quote
+
+        return self.filter(Q(id__in=Quote.objects.filter(source=source).values("post_id")) | Q(article_outlet=source))
+
+    def capped_count(self, cap: int = COUNT_CAP) -> int:
+        """The number of posts, counted up to `cap` + 1 (more means "cap+")."""
+        return self.order_by().values("id")[: cap + 1].count()
+
+    # Facets: counts that follow the current search and filters ------------------
+
+    def year_counts(self) -> list[dict]:
+        return list(
+            self.order_by()
+            .annotate(year=ExtractYear("published_on"))
+            .values("year")
+            .annotate(posts=Count("id"))
+            .order_by("-year")
+        )
+
+    def month_counts(self) -> list[dict]:
+        return list(
+            self.order_by()
+            .annotate(month=TruncMonth("published_on"))
+            .values("month")
+            .annotate(posts=Count("id"))
+            .order_by("month")
+        )
+
+    def topic_counts(self, limit: int = 20) -> list[dict]:
+        through = self.model.topics.through
+        return list(
+            through.objects.filter(post_id__in=self.order_by().values("id"))
+            .values(slug=F("topic__slug"), name=F("topic__name"))
+            .annotate(posts=Count("post_id"))
+            .order_by("-posts", "name")[:limit]
+        )
+
+    def source_counts(self, limit: int = 20) -> list[dict]:
+        """Outlets by how many of these posts quote them or comment on their articles."""
+        ids_sql, ids_params = self.order_by().values("id").query.sql_with_params()
+        sql = f"""
+            SELECT s.slug, s.name, COUNT(*) AS posts
+            FROM (
+                SELECT q.post_id, q.source_id FROM posts_quote q
+                WHERE q.post_id IN ({ids_sql}) AND q.source_id IS NOT NULL
+                UNION
+                SELECT p.id, p.article_outlet_id FROM posts_post p
+                WHERE p.id IN ({ids_sql}) AND p.article_outlet_id IS NOT NULL
+            ) AS pairs
+            JOIN posts_source s ON s.id = pairs.source_id
+            GROUP BY s.id, s.slug, s.name
+            ORDER BY posts DESC, s.name
+            LIMIT %s
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*ids_params, *ids_params, limit])
+            return [{"slug": slug, "name": name, "posts": posts} for slug, name, posts in cursor.fetchall()]

@@ -1,0 +1,143 @@
+"""Search against a plain Python substring search over a small corpus built here, on real PostgreSQL."""
+
+import random
+import re
+
+import pytest
+
+from posts.importing import import_text
+from posts.models import Post, Source
+from posts.query import parse_query
+from posts.tokens import CJK, char_class, normalize
+
+pytestmark = pytest.mark.django_db
+
+EXTRA_WORDS = ["周晓辉", "Ratcliffe", "RATCLIFFE", "ＦＢＩ", "FBI", "停戦", "関税", "台湾", "ﾃｽﾄ", "Ｔｒｕｍｐ", "习近平", "尖閣"]
+
+
+def corpus_posts(seed_text: str, count: int = 24) -> list[str]:
+    """Posts in the seed's format, each from a random selection of the seed's paragraphs and extra words."""
+    rng = random.Random(7)
+    paragraphs = [p for p in seed_text.split("\n") if p.strip() and not p.startswith(("http", "8/", "『"))]
+    posts = []
+    for n in range(count):
+        chosen = rng.sample(paragraphs, 6)
+        extra = " ".join(rng.sample(EXTRA_WORDS, rng.randint(0, 4)))
+        quotes = "".join(
+            f"8/{1 + i}Reuters<Headline {n} {i} {rng.choice(['Ratcliffe', 'tariffs', 'Taiwan'])}=見出し{n}の{i}>\n"
+            f"{chosen[i]}\n\nhttps://www.reuters.com/2025/08/0{1 + i}/{n}-{i}/\n\n"
+            for i in range(2)
+        )
+        posts.append(
+            f"『投稿{n} {chosen[2][:12]}』(8/{3 + n % 5}日経 記者{n})について\n\n{quotes}"
+            f"{chosen[3]} {extra}\n\n記事\n\n{chosen[4]}\n\n{chosen[5]}\n"
+        )
+    return posts
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker, seed_text):
+    """The corpus, imported once for the module (and removed after it)."""
+    with django_db_blocker.unblock():
+        for n, text in enumerate(corpus_posts(seed_text)):
+            assert import_text(text, name=f"{n}.txt").outcome == "created"
+        yield {post.pk: [text.text for text in post.texts()] for post in Post.objects.prefetch_related("quotes")}
+        Post.objects.all().delete()
+        Source.objects.all().delete()
+
+
+def found(query: str) -> set[int]:
+    return set(Post.objects.search(parse_query(query)).values_list("id", flat=True))
+
+
+def containing(corpus, query: str) -> set[int]:
+    """Posts with a text that holds `query` (NFKC, lower case) as a substring."""
+    needle, _ = normalize(query)
+    return {pk for pk, texts in corpus.items() if any(needle in normalize(text)[0] for text in texts)}
+
+
+def having_word(corpus, word: str) -> set[int]:
+    """Posts with a text that holds a word starting with `word` (English is searched by words)."""
+    needle, _ = normalize(word)
+    pattern = re.compile(rf"(?<![^\W\d_]){re.escape(needle)}")
+    return {pk for pk, texts in corpus.items() if any(_latin_match(pattern, normalize(t)[0]) for t in texts)}
+
+
+def _latin_match(pattern, text) -> bool:
+    return any(m.start() == 0 or char_class(text[m.start() - 1]) != "latin" for m in pattern.finditer(text))
+
+
+@pytest.mark.parametrize(
+    "query", ["停", "税", "湾", "戦", "停戦", "関税", "台湾", "周晓辉", "习近平", "ウクライナ", "機密解除", "テスト", "ﾃｽﾄ"]
+)
+def test_cjk_queries_find_exactly_the_posts_that_contain_them(corpus, query):
+    expected = containing(corpus, query)
+    assert found(query) == expected
+
+
+@pytest.mark.parametrize("query", ["Ratcliffe", "ratcliffe", "RATCLIFFE", "ＦＢＩ", "fbi", "trump", "Ｔｒｕｍｐ", "tariff", "ratcl"])
+def test_english_queries_find_words_in_any_case_and_width(corpus, query):
+    expected = having_word(corpus, query)
+    assert expected, "the corpus should hold the word"
+    assert found(query) == expected
+
+
+def test_random_cjk_substrings_are_found_exactly(corpus):
+    rng = random.Random(11)
+    checked = 0
+    texts = [(pk, text) for pk, found_texts in corpus.items() for text in found_texts]
+    while checked < 150:
+        pk, text = rng.choice(texts)
+        normalized, _ = normalize(text)
+        start = rng.randrange(len(normalized))
+        piece = normalized[start : start + rng.randint(1, 7)]
+        if not piece or any(char_class(ch) != CJK for ch in piece):
+            continue
+        checked += 1
+        result = found(piece)
+        assert pk in result, piece
+        assert result == containing(corpus, piece), piece
+
+
+def test_spaces_mean_and_or_means_either_and_minus_excludes(corpus):
+    both = containing(corpus, "停戦") & containing(corpus, "台湾")
+    either = containing(corpus, "周晓辉") | containing(corpus, "尖閣")
+    without = containing(corpus, "停戦") - containing(corpus, "台湾")
+    assert found("停戦 台湾") == both
+    assert found("周晓辉 OR 尖閣") == either
+    assert found("停戦 -台湾") == without
+    assert both and either and without
+
+
+def test_a_phrase_in_quotes_keeps_its_words_together(corpus):
+    assert found('"Headline 3 0"') == {pk for pk, texts in corpus.items() if any("Headline 3 0" in t for t in texts)}
+    assert found('"0 Headline"') == set()
+
+
+@pytest.mark.parametrize("part, text", [("quote", "見出し"), ("article", "見出し"), ("commentary", "見出し")])
+def test_the_part_filter_limits_where_the_hit_must_be(corpus, part, text):
+    from posts.filters import PARTS
+
+    hits = set(Post.objects.search(parse_query(text), PARTS[part]).values_list("id", flat=True))
+    # 見出し is only in the quotes' translated titles.
+    assert hits == (set(corpus) if part == "quote" else set())
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["&", "|", "!", ":*", "()", "<->", "'", '"', "\\", "a & b | !c", "停戦:*", "(停戦", "<script>", "’'‘", "-", "OR",
+     "-OR", '"" OR ""', "x" * 500, "停" * 500, "\x00", "%", "_", "停戦<->関税", "!台湾"],
+)
+def test_any_input_gives_results_or_a_message_never_an_error(corpus, query):
+    parsed = parse_query(query)
+    posts = Post.objects.search(parsed)
+    count = posts.count()  # runs the SQL
+    assert count >= 0
+    if not parsed:
+        assert count == Post.objects.count() or parsed.problems or query.strip() in ("", "OR")
+
+
+def test_ranking_puts_title_matches_first(corpus):
+    query = parse_query("投稿3")
+    ranked = list(Post.objects.search(query).ranked(query).values_list("title", flat=True))
+    assert ranked[0].startswith("投稿3 ")

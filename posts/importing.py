@@ -26,7 +26,6 @@ from posts.decoding import RefusedFile, decode_post, read_limited
 from posts.models import Link, Passage, Post, Quote, Revision, Source, Topic
 from posts.outlets import url_host
 from posts.parser import ParsedPost, parse_post
-from posts.topics import matching_topics
 
 logger = logging.getLogger(__name__)
 
@@ -192,10 +191,8 @@ def _save(post: Post, parsed: ParsedPost, sources: dict[str, Source], *, key, te
         _link(post, position, url, quotes[owner] if owner is not None else None)
         for position, (url, owner) in enumerate(zip(parsed.links, parsed.link_quotes), start=1)
     )
-    texts = post.texts(quotes)
-    Passage.objects.bulk_create(Passage.for_texts(post, texts))
-    full_text = "\n".join(text.text for text in texts)
-    post.topics.set(matching_topics(post.headlines(quotes), full_text, Topic.objects.rules()))
+    Passage.objects.bulk_create(Passage.for_texts(post, post.texts(quotes)))
+    post.retag(Topic.objects.rules(), quotes)
     return post
 
 

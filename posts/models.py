@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from posts import lookups, passages, tokens  # noqa: F401 (lookups registers vector__matches)
 from posts.outlets import KNOWN_OUTLETS, Outlet, OutletDirectory
 from posts.querysets import PassageQuerySet, PostQuerySet
+from posts.topics import matching_topics
 
 
 def unicode_slug(name: str, *, hashed: bool = False) -> str:
@@ -216,10 +217,16 @@ class Post(models.Model):
         ]
         return [text for text in found if text.text]
 
-    def headlines(self, quotes: Iterable["Quote"]) -> str:
-        """What topic keywords are looked for first: title, quote titles, commentary."""
-        titles = [f"{q.original_title}\n{q.translated_title}" for q in quotes]
-        return "\n".join([self.title, *titles, self.commentary])
+    def retag(self, rules: dict[int, list[str]], quotes: Iterable["Quote"] | None = None) -> bool:
+        """Give the post the topics whose keyword rules it matches; True when they changed."""
+        quotes = list(self.quotes.all() if quotes is None else quotes)
+        headlines = "\n".join([self.title, *(f"{q.original_title}\n{q.translated_title}" for q in quotes), self.commentary])
+        full_text = "\n".join(text.text for text in self.texts(quotes))
+        wanted = set(matching_topics(headlines, full_text, rules))
+        if self.pk and wanted == set(self.topics.values_list("id", flat=True)):
+            return False
+        self.topics.set(wanted)
+        return True
 
 
 class Revision(models.Model):

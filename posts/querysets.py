@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from posts.query import ParsedQuery
 
-COUNT_CAP = 1000  # past this, counts say "1,000+"
 TITLE_WEIGHT = 4  # a match in the title ranks above a match in the text
 
 
@@ -65,7 +64,7 @@ class PostQuerySet(models.QuerySet):
 
         return self.filter(Q(id__in=Quote.objects.filter(source=source).values("post_id")) | Q(article_outlet=source))
 
-    def capped_count(self, cap: int = COUNT_CAP) -> int:
+    def capped_count(self, cap: int) -> int:
         """The number of posts, counted up to `cap` + 1 (more means "cap+")."""
         return self.order_by().values("id")[: cap + 1].count()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
@@ -12,7 +13,6 @@ from django.utils.functional import cached_property
 from posts import snippets
 from posts.filters import PostFilter
 from posts.models import Passage, Post, Quote
-from posts.querysets import COUNT_CAP
 
 PER_PAGE = 20
 SNIPPETS_PER_POST = 3
@@ -32,19 +32,20 @@ class Snippet:
 @dataclass
 class Result:
     post: Post
+    title: list[tuple[str, bool]]  # the title as (text, matched) segments
     snippets: list[Snippet] = field(default_factory=list)
 
 
 class CappedPaginator(Paginator):
-    """A paginator that is told how many there are, counted only up to COUNT_CAP."""
+    """A paginator that is told how many there are (counted only up to a cap)."""
 
-    def __init__(self, object_list, per_page, total: int):
+    def __init__(self, object_list, per_page, count: int):
         super().__init__(object_list, per_page)
-        self.total = total
+        self.known_count = count
 
     @cached_property
     def count(self) -> int:
-        return min(self.total, COUNT_CAP)
+        return self.known_count
 
 
 @dataclass
@@ -69,23 +70,35 @@ class Search:
     def posts(self) -> QuerySet:
         return self.filterset.qs if self.valid else Post.objects.none()
 
+    @property
+    def cap(self) -> int:
+        """Counts are exact up to here; past it a search says "1,000+" and pages stop."""
+        return settings.SEARCH_COUNT_CAP
+
     @cached_property
     def total(self) -> int:
-        return self.posts.capped_count()
+        return self.posts.capped_count(self.cap)
 
     @property
     def total_is_capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > self.cap
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.cap:,}件以上" if self.total_is_capped else f"{self.total:,}件"
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
         shown = self.posts.select_related("article_outlet").prefetch_related(
             Prefetch("quotes", queryset=Quote.objects.select_related("source")), "topics"
         )
-        return CappedPaginator(shown[:COUNT_CAP], per_page, self.total).get_page(number)
+        return CappedPaginator(shown[: self.cap], per_page, min(self.total, self.cap)).get_page(number)
 
     def results(self, page: Page) -> list[Result]:
         terms = self.query.highlight_terms
-        return [Result(post, post_snippets(post, terms) if terms else []) for post in page.object_list]
+        return [
+            Result(post, snippets.highlight(post.title, terms), post_snippets(post, terms) if terms else [])
+            for post in page.object_list
+        ]
 
     def facets(self) -> dict[str, list[dict]]:
         return {
@@ -96,9 +109,11 @@ class Search:
 
 
 def post_snippets(post: Post, terms, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:
-    """Up to `limit` snippets of where `terms` matched in `post`, labelled by part."""
+    """Up to `limit` snippets of where `terms` matched in `post`'s text, labelled by part (the title is shown whole)."""
     found = []
     for text in post.texts(post.quotes.all()):
+        if text.part == Passage.Part.TITLE:
+            continue
         for segments in snippets.snippets(text.text, terms):
             found.append(Snippet(part_label(text.part, text.quote), part_anchor(text.part, text.quote), segments))
             if len(found) == limit:

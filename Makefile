@@ -7,12 +7,20 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate seed serve stop
+CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup browser migrate seed serve stop
 
 run: setup migrate seed serve
 
-test: setup
+test: setup browser
 	$(BIN)/pytest $(ARGS)
+
+# The browser tests drive Debian's Chromium (no browser download at run time).
+browser:
+	@[ -x "$(CHROMIUM)" ] || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 setup: $(VENV)/.installed .env
 

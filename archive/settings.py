@@ -131,9 +131,6 @@ STORAGES = {
 # Importing posts: a file larger than this is refused while it is read.
 POST_FILE_MAX_BYTES = env.int("POST_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 
-# Searching: counts are exact up to this many posts ("1,000+" past it), and pages stop there.
-SEARCH_COUNT_CAP = env.int("SEARCH_COUNT_CAP", default=1000)
-
 # Security. DJANGO_HTTPS (on by default outside DEBUG) turns on the settings that
 # only make sense behind TLS; set it to false for a plain-HTTP local container.
 # gunicorn speaks plain HTTP, so HTTPS means a TLS proxy in front of it, whose

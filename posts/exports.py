@@ -29,8 +29,7 @@ def posts_json(request):
         next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     return JsonResponse(
         {
-            "count": page.paginator.count,
-            "count_capped": search.total_is_capped,
+            "count": search.total,
             "next": next_url,
             "results": [_summary(request, result) for result in search.results(page)],
         },

@@ -82,4 +82,4 @@ class SearchFeed(PostFeed):
         return f"{reverse('post_list')}?{search.params.urlencode()}"
 
     def items(self, search):
-        return search.posts.newest()[:ITEMS] if search.valid else []
+        return search.matched.newest()[:ITEMS]

@@ -61,15 +61,22 @@ class PostFilter(django_filters.FilterSet):
         return PARTS.get(self.form.cleaned_data.get("part") or "")
 
     def filter_queryset(self, queryset):
-        # Dates, source and topic filter by themselves; the query, the part it
-        # searches and the order are read together here.
+        # Dates, source and topic filter by themselves; the query is read with the part it searches.
         found = super().filter_queryset(queryset)
-        if self.query:
-            found = found.search(self.query, self.parts)
-        sort = self.form.cleaned_data.get("sort") or ("relevance" if self.query.positive else "new")
-        if sort == "relevance" and self.query.positive:
-            return found.ranked(self.query, self.parts)
-        return found.oldest() if sort == "old" else found.newest()
+        return found.search(self.query, self.parts) if self.query else found
+
+    @property
+    def order(self) -> str:
+        """The order asked for; relevance (the default with a query) needs a query."""
+        asked = self.form.cleaned_data.get("sort") if self.is_valid() else None
+        if not self.query.positive:
+            return "old" if asked == "old" else "new"
+        return asked or "relevance"
+
+    def ordered(self, posts):
+        if self.order == "relevance":
+            return posts.ranked(self.query, self.parts)
+        return posts.oldest() if self.order == "old" else posts.newest()
 
     def by_source(self, queryset, name, source):
         return queryset.quoting(source)

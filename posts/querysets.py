@@ -64,10 +64,6 @@ class PostQuerySet(models.QuerySet):
 
         return self.filter(Q(id__in=Quote.objects.filter(source=source).values("post_id")) | Q(article_outlet=source))
 
-    def capped_count(self, cap: int) -> int:
-        """The number of posts, counted up to `cap` + 1 (more means "cap+")."""
-        return self.order_by().values("id")[: cap + 1].count()
-
     # Facets: counts that follow the current search and filters ------------------
 
     def year_counts(self) -> list[dict]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
@@ -36,21 +35,13 @@ class Result:
     snippets: list[Snippet] = field(default_factory=list)
 
 
-class CappedPaginator(Paginator):
-    """A paginator that is told how many there are (counted only up to a cap)."""
-
-    def __init__(self, object_list, per_page, count: int):
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-
 @dataclass
 class Search:
-    """What a set of GET parameters asks for (see posts.filters.PostFilter)."""
+    """What a set of GET parameters asks for (see posts.filters.PostFilter).
+
+    The search runs once, for the ids of every matching post; the count, the
+    page, the facets and the chart all start from those ids.
+    """
 
     params: QueryDict
     filterset: PostFilter = field(init=False)
@@ -67,31 +58,34 @@ class Search:
         return self.filterset.query
 
     @cached_property
-    def posts(self) -> QuerySet:
-        return self.filterset.qs if self.valid else Post.objects.none()
-
-    @property
-    def cap(self) -> int:
-        """Counts are exact up to here; past it a search says "1,000+" and pages stop."""
-        return settings.SEARCH_COUNT_CAP
+    def post_ids(self) -> list[int]:
+        if not self.valid:
+            return []
+        return list(self.filterset.qs.order_by().values_list("id", flat=True))
 
     @cached_property
-    def total(self) -> int:
-        return self.posts.capped_count(self.cap)
+    def matched(self) -> QuerySet:
+        """The matching posts, unordered: for counting."""
+        return Post.objects.filter(id__in=self.post_ids)
+
+    @cached_property
+    def posts(self) -> QuerySet:
+        """The matching posts in the order asked for."""
+        return self.filterset.ordered(self.matched)
 
     @property
-    def total_is_capped(self) -> bool:
-        return self.total > self.cap
+    def total(self) -> int:
+        return len(self.post_ids)
 
     @property
     def total_label(self) -> str:
-        return f"{self.cap:,}件以上" if self.total_is_capped else f"{self.total:,}件"
+        return f"{self.total:,}件"
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
         shown = self.posts.select_related("article_outlet").prefetch_related(
             Prefetch("quotes", queryset=Quote.objects.select_related("source")), "topics"
         )
-        return CappedPaginator(shown[: self.cap], per_page, min(self.total, self.cap)).get_page(number)
+        return Paginator(shown, per_page).get_page(number)
 
     def results(self, page: Page) -> list[Result]:
         terms = self.query.highlight_terms
@@ -101,11 +95,16 @@ class Search:
         ]
 
     def facets(self) -> dict[str, list[dict]]:
+        if not self.post_ids:
+            return {}
         return {
-            "sources": self.posts.source_counts(),
-            "topics": self.posts.topic_counts(),
-            "years": self.posts.year_counts(),
+            "sources": self.matched.source_counts(),
+            "topics": self.matched.topic_counts(),
+            "years": self.matched.year_counts(),
         }
+
+    def month_counts(self) -> list[tuple]:
+        return [(row["month"], row["posts"]) for row in self.matched.month_counts()] if self.post_ids else []
 
 
 def post_snippets(post: Post, terms, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:

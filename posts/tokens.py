@@ -19,6 +19,7 @@ Everything else (spaces, punctuation, symbols, ・) separates runs and is ignore
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -54,20 +55,34 @@ def normalize(text: str) -> tuple[str, list[int]]:
     """`fold(text)`, with the index in `text` each folded character came from (for highlighting).
 
     A character and the combining or voicing marks after it are folded together
-    (`ｶﾞ` becomes `ガ`), as NFKC of the whole text does.
+    (`ｶﾞ` becomes `ガ`), as NFKC of the whole text does. Characters that fold to
+    themselves, most of any text, are copied in slices.
     """
     out: list[str] = []
     origin: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and (unicodedata.combining(text[j]) or text[j] in _VOICING):
-            j += 1
-        piece = fold(text[i:j])
+    done = 0
+    for match in _changing().finditer(text):
+        start, end = match.span()
+        out.append(text[done:start])
+        origin.extend(range(done, start))
+        piece = fold(text[start:end])
         out.append(piece)
-        origin.extend([i] * len(piece))
-        i = j
+        origin.extend([start] * len(piece))
+        done = end
+    out.append(text[done:])
+    origin.extend(range(done, len(text)))
     return "".join(out), origin
+
+
+@functools.cache
+def _changing() -> re.Pattern:
+    """What folding may change: a character it changes, or any character followed by marks that compose with it."""
+    changing = "".join(
+        re.escape(chr(c)) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and fold(chr(c)) != chr(c)
+    )
+    marks = "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "".join(_VOICING)
+    # Characters beyond the BMP (mostly rare Han) are folded one by one.
+    return re.compile(f"[{changing}\\U00010000-\\U0010ffff][{marks}]*|.[{marks}]+|[{marks}]+", re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -121,12 +121,8 @@ def _search_context(search: Search, page_number) -> dict:
         "filter": search.filterset,
         "page": page,
         "results": search.results(page),
-        "facets": search.facets() if search.valid else {},
-        "chart": charts.monthly_chart(
-            [(row["month"], row["posts"]) for row in search.posts.month_counts()], "投稿数(月別)"
-        )
-        if search.valid
-        else None,
+        "facets": search.facets(),
+        "chart": charts.monthly_chart(search.month_counts(), "投稿数(月別)"),
     }
 
 

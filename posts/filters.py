@@ -67,11 +67,9 @@ class PostFilter(django_filters.FilterSet):
 
     @property
     def order(self) -> str:
-        """The order asked for; relevance (the default with a query) needs a query."""
-        asked = self.form.cleaned_data.get("sort") if self.is_valid() else None
-        if not self.query.positive:
-            return "old" if asked == "old" else "new"
-        return asked or "relevance"
+        """The order asked for, newest first by default; relevance needs a query."""
+        asked = (self.form.cleaned_data.get("sort") if self.is_valid() else None) or "new"
+        return "new" if asked == "relevance" and not self.query.positive else asked
 
     def ordered(self, posts):
         if self.order == "relevance":

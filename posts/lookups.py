@@ -1,12 +1,15 @@
-"""`vector__matches=tsquery_text`: a tsvector @@ a tsquery given as text, cast rather than re-parsed.
+"""Two lookups the search needs.
 
-The tsquery text comes from posts/tokens.py (quoted lexemes only), never from a
-reader directly; `to_tsquery` would re-tokenise it with a text search
-configuration, which has no notion of our bigrams.
+- `vector__matches=tsquery_text`: a tsvector @@ a tsquery given as text, cast
+  rather than re-parsed. The tsquery text comes from posts/tokens.py (quoted
+  lexemes only), never from a reader directly; `to_tsquery` would re-tokenise
+  it with a text search configuration, which has no notion of our bigrams.
+- `id__any=[...]`: `id = ANY(array)`, one parameter however many ids a search
+  matched (`__in` writes each id into the SQL).
 """
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db.models import Lookup
+from django.db.models import BigIntegerField, Lookup
 
 
 @SearchVectorField.register_lookup
@@ -17,3 +20,20 @@ class Matches(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} @@ CAST({rhs} AS tsquery)", [*lhs_params, *rhs_params]
+
+
+@BigIntegerField.register_lookup
+class AnyOf(Lookup):
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(value) for value in self.rhs]
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [value]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]

@@ -66,7 +66,7 @@ class Search:
     @cached_property
     def matched(self) -> QuerySet:
         """The matching posts, unordered: for counting."""
-        return Post.objects.filter(id__in=self.post_ids)
+        return Post.objects.filter(id__any=self.post_ids)
 
     @cached_property
     def posts(self) -> QuerySet:

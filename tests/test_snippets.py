@@ -24,3 +24,9 @@ def test_snippets_are_windows_around_matches():
 
 def test_overlapping_matches_merge():
     assert find("停戦交渉", ["停戦", "戦交"]) == [(0, 3)]
+
+
+def test_marked_segments_escape_every_piece_of_text():
+    from posts.templatetags.marks import marked
+
+    assert marked([("<b>a</b>", False), ("<i>", True)]) == "&lt;b&gt;a&lt;/b&gt;<mark>&lt;i&gt;</mark>"

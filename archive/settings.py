@@ -131,6 +131,10 @@ STORAGES = {
 # Importing posts: a file larger than this is refused while it is read.
 POST_FILE_MAX_BYTES = env.int("POST_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 
+# Searching: past this many matching posts a search says "1,000件以上", its pages
+# stop and its facets count the first ones only, so that no search reads everything.
+SEARCH_RESULTS_CAP = env.int("SEARCH_RESULTS_CAP", default=1000)
+
 # Security. DJANGO_HTTPS (on by default outside DEBUG) turns on the settings that
 # only make sense behind TLS; set it to false for a plain-HTTP local container.
 # gunicorn speaks plain HTTP, so HTTPS means a TLS proxy in front of it, whose

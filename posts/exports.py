@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 from posts.models import Post, Source
 from posts.results import Result, Search
 
-CSV_ROWS = 1000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,7 +19,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def posts_json(request):
     search = Search(request.GET)
     if not search.valid:
-        return JsonResponse({"errors": search.filterset.errors.get_json_data()}, status=400)
+        return JsonResponse(
+            {"errors": search.filterset.errors.get_json_data()}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     page = search.page(request.GET.get("page"))
     next_url = None
     if page.has_next():
@@ -30,6 +31,7 @@ def posts_json(request):
     return JsonResponse(
         {
             "count": search.total,
+            "count_capped": search.capped,
             "next": next_url,
             "results": [_summary(request, result) for result in search.results(page)],
         },
@@ -42,7 +44,7 @@ def posts_csv(request):
     search = Search(request.GET)
     if not search.valid:
         return HttpResponse("; ".join(_errors(search)), status=400, content_type="text/plain; charset=utf-8")
-    page = search.page(request.GET.get("page"), per_page=CSV_ROWS)
+    page = search.page(1, per_page=search.cap)  # every matching post the search counts
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="posts.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from posts.models import Post, Source, Topic
@@ -32,7 +33,8 @@ class PostFeed(Feed):
         return post.title or "(無題)"
 
     def item_description(self, post):
-        return Truncator(post.commentary or post.article_body).chars(300)
+        # Atom puts this in <summary type="html">: readers render it, so imported text is escaped first.
+        return escape(Truncator(post.commentary or post.article_body).chars(300))
 
     def item_pubdate(self, post):
         return timezone.make_aware(dt.datetime.combine(post.published_on, dt.time()))
@@ -82,4 +84,4 @@ class SearchFeed(PostFeed):
         return f"{reverse('post_list')}?{search.params.urlencode()}"
 
     def items(self, search):
-        return search.matched.newest()[:ITEMS]
+        return search.filterset.qs.newest()[:ITEMS] if search.valid else []

@@ -71,11 +71,6 @@ class PostFilter(django_filters.FilterSet):
         asked = (self.form.cleaned_data.get("sort") if self.is_valid() else None) or "new"
         return "new" if asked == "relevance" and not self.query.positive else asked
 
-    def ordered(self, posts):
-        if self.order == "relevance":
-            return posts.ranked(self.query, self.parts)
-        return posts.oldest() if self.order == "old" else posts.newest()
-
     def by_source(self, queryset, name, source):
         return queryset.quoting(source)
 

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from posts.tokens import LATIN, char_class, fold
+
 PASSAGE_CHARS = 2000
 OVERLAP = 120  # phrases up to this long are found across a cut
 BREAKS = "。\n！？!?"
+MAX_WORD = 64
 
 
 def passages(text: str, size: int = PASSAGE_CHARS, overlap: int = OVERLAP) -> Iterator[tuple[int, str]]:
     """(start offset, text) of each passage of `text`.
+
+    Cuts fall at a sentence end or line break when there is one, and never
+    inside a word: a passage that started in the middle of `Ratcliffe` would
+    make `tcliffe` a word of the post.
 
     >>> [start for start, _ in passages("あ。" * 1500, size=1000, overlap=100)]
     [0, 900, 1800, 2700]
@@ -27,9 +34,22 @@ def passages(text: str, size: int = PASSAGE_CHARS, overlap: int = OVERLAP) -> It
         end = min(start + size, length)
         if end < length:
             cut = max(text.rfind(ch, start + size // 2, end) for ch in BREAKS)
-            if cut > 0:
-                end = cut + 1
+            end = cut + 1 if cut > 0 else _word_start(text, end, start + 1)
         yield start, text[start:end]
         if end >= length:
             break
-        start = max(end - overlap, start + 1)
+        start = _word_start(text, max(end - overlap, start + 1), start + 1)
+
+
+def _word_start(text: str, at: int, lowest: int) -> int:
+    """`at`, moved back to the start of the word it is inside; a word longer than MAX_WORD is cut."""
+    moved = at
+    while moved > lowest and _in_word(text[moved - 1]) and _in_word(text[moved]):
+        moved -= 1
+        if at - moved > MAX_WORD:
+            return at
+    return moved
+
+
+def _in_word(ch: str) -> bool:
+    return char_class(fold(ch)[:1] or " ") == LATIN

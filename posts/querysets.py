@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import connection, models
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 
 from posts.query import ParsedQuery
 
@@ -16,6 +16,25 @@ class PassageQuerySet(models.QuerySet):
     def matching(self, tsquery: str, parts: list[str] | None = None) -> PassageQuerySet:
         found = self.filter(vector__matches=tsquery)
         return found.filter(part__in=parts) if parts else found
+
+    def relevance(self, post_ids: list[int], query: ParsedQuery, parts: list[str] | None = None) -> dict[int, float]:
+        """How strongly each of these posts matches: its passages' ts_rank, title matches weighing most."""
+        tsquery = " | ".join(f"({clause.tsquery()})" for clause in query.positive)
+        if not tsquery or not post_ids:
+            return {}
+        rank = RawSQL(
+            "ts_rank(vector, CAST(%s AS tsquery)) * (CASE WHEN part = 'title' THEN %s ELSE 1 END)",
+            [tsquery, TITLE_WEIGHT],
+            output_field=FloatField(),
+        )
+        scores = (
+            self.matching(tsquery, parts)
+            .filter(post__id__any=post_ids)
+            .order_by()
+            .values("post_id")
+            .annotate(score=Sum(rank))
+        )
+        return {row["post_id"]: row["score"] for row in scores}
 
 
 class PostQuerySet(models.QuerySet):
@@ -29,28 +48,6 @@ class PostQuerySet(models.QuerySet):
         for clause in query.negative:
             found = found.exclude(id__in=Passage.objects.matching(clause.tsquery()).values("post_id"))
         return found
-
-    def ranked(self, query: ParsedQuery, parts: list[str] | None = None) -> PostQuerySet:
-        """Order by relevance: how strongly the passages match, title matches weighing most."""
-        from posts.models import Passage
-
-        tsquery = " | ".join(f"({clause.tsquery()})" for clause in query.positive)
-        if not tsquery:
-            return self.newest()
-        rank = RawSQL(
-            "ts_rank(vector, CAST(%s AS tsquery)) * (CASE WHEN part = 'title' THEN %s ELSE 1 END)",
-            [tsquery, TITLE_WEIGHT],
-            output_field=FloatField(),
-        )
-        scores = (
-            Passage.objects.matching(tsquery, parts)
-            .filter(post=OuterRef("pk"))
-            .order_by()
-            .values("post")
-            .annotate(score=Sum(rank))
-            .values("score")
-        )
-        return self.annotate(relevance=Coalesce(Subquery(scores), 0.0)).order_by("-relevance", "-published_on", "-id")
 
     def newest(self) -> PostQuerySet:
         return self.order_by("-published_on", "-id")

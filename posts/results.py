@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
@@ -39,11 +40,14 @@ class Result:
 class Search:
     """What a set of GET parameters asks for (see posts.filters.PostFilter).
 
-    The search runs once, for the ids of every matching post; the count, the
-    page, the facets and the chart all start from those ids.
+    The search runs once, for the ids of the matching posts in the order asked
+    for, up to `cap`: past that a search says "1,000件以上", pages stop, and
+    the facets and the chart count the first 1,000. The page, the facets and
+    the chart all start from those ids.
     """
 
     params: QueryDict
+    cap: int = field(default_factory=lambda: settings.SEARCH_RESULTS_CAP)
     filterset: PostFilter = field(init=False)
 
     def __post_init__(self):
@@ -58,20 +62,27 @@ class Search:
         return self.filterset.query
 
     @cached_property
-    def post_ids(self) -> list[int]:
+    def found_ids(self) -> list[int]:
+        """The ids of up to `cap` + 1 matching posts, in the order asked for."""
         if not self.valid:
             return []
-        return list(self.filterset.qs.order_by().values_list("id", flat=True))
+        found = self.filterset.qs.order_by()
+        order = self.filterset.order
+        ordered = found.oldest() if order == "old" else found.newest()
+        ids = list(ordered.values_list("id", flat=True)[: self.cap + 1])
+        if order == "relevance":
+            # Ranked among the newest `cap`: ranking every match of a frequent term costs too much.
+            scores = Passage.objects.relevance(ids[: self.cap], self.query, self.filterset.parts)
+            ids[: self.cap] = sorted(ids[: self.cap], key=lambda pk: -scores.get(pk, 0.0))
+        return ids
 
-    @cached_property
-    def matched(self) -> QuerySet:
-        """The matching posts, unordered: for counting."""
-        return Post.objects.filter(id__any=self.post_ids)
+    @property
+    def post_ids(self) -> list[int]:
+        return self.found_ids[: self.cap]
 
-    @cached_property
-    def posts(self) -> QuerySet:
-        """The matching posts in the order asked for."""
-        return self.filterset.ordered(self.matched)
+    @property
+    def capped(self) -> bool:
+        return len(self.found_ids) > self.cap
 
     @property
     def total(self) -> int:
@@ -79,19 +90,29 @@ class Search:
 
     @property
     def total_label(self) -> str:
-        return f"{self.total:,}件"
+        return f"{self.cap:,}件以上" if self.capped else f"{self.total:,}件"
+
+    @cached_property
+    def matched(self) -> QuerySet:
+        """The (first `cap`) matching posts, unordered: for counting."""
+        return Post.objects.filter(id__any=self.post_ids)
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
-        shown = self.posts.select_related("article_outlet").prefetch_related(
-            Prefetch("quotes", queryset=Quote.objects.select_related("source")), "topics"
-        )
-        return Paginator(shown, per_page).get_page(number)
+        """A page of post ids; `results(page)` gives its posts."""
+        return Paginator(self.post_ids, per_page).get_page(number)
 
     def results(self, page: Page) -> list[Result]:
-        terms = self.query.highlight_terms
+        posts = (
+            Post.objects.filter(id__any=list(page.object_list))
+            .defer("raw_text")
+            .select_related("article_outlet")
+            .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("source")), "topics")
+            .in_bulk()
+        )
+        terms, parts = self.query.highlight_terms, self.filterset.parts
         return [
-            Result(post, snippets.highlight(post.title, terms), post_snippets(post, terms) if terms else [])
-            for post in page.object_list
+            Result(post, snippets.highlight(post.title, terms), post_snippets(post, terms, parts) if terms else [])
+            for post in (posts[pk] for pk in page.object_list if pk in posts)
         ]
 
     def facets(self) -> dict[str, list[dict]]:
@@ -107,11 +128,14 @@ class Search:
         return [(row["month"], row["posts"]) for row in self.matched.month_counts()] if self.post_ids else []
 
 
-def post_snippets(post: Post, terms, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:
-    """Up to `limit` snippets of where `terms` matched in `post`'s text, labelled by part (the title is shown whole)."""
+def post_snippets(post: Post, terms, parts: list[str] | None = None, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:
+    """Up to `limit` snippets of where `terms` matched in `post`'s text (in `parts`, if given), labelled by part.
+
+    The title is shown whole, so it gives no snippet.
+    """
     found = []
     for text in post.texts(post.quotes.all()):
-        if text.part == Passage.Part.TITLE:
+        if text.part == Passage.Part.TITLE or (parts and text.part not in parts):
             continue
         for segments in snippets.snippets(text.text, terms):
             found.append(Snippet(part_label(text.part, text.quote), part_anchor(text.part, text.quote), segments))

@@ -4,12 +4,13 @@ PostgreSQL has no Japanese text search, and word analysers miss substrings
 inside words. So text is normalised (NFKC, lower case) and split into runs of
 one class:
 
-- CJK runs (kana with ー, Han, 々〆〇, Hangul) give one token per character
-  position: the character and the next one (a bigram), the last character of
-  the run alone. Any substring of two or more characters is then a phrase of
-  adjacent bigrams; a single character is a prefix of some token.
-- Runs of other letters (Latin, Cyrillic, …) and runs of digits give one token
-  each: English is searched by words and word beginnings.
+- CJK runs (kana with ー, Han, 々〆〇, Hangul, Bopomofo) and digits give one
+  token per character position: the character and the next one (a bigram),
+  the last character of the run alone. Any substring of two or more characters
+  is then a phrase of adjacent bigrams; a single character is a prefix of some
+  token. So `25年` finds `2025年`.
+- Runs of other letters (Latin, Cyrillic, …) give one token each: English is
+  searched by words and word beginnings.
 
 Everything else (spaces, punctuation, symbols, ・) separates runs and is ignored.
 
@@ -25,7 +26,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-CJK, LATIN, DIGIT = "cjk", "latin", "digit"
+CJK, LATIN = "cjk", "latin"  # searched by characters (digits too), searched by words
 MAX_POSITION = 16383  # PostgreSQL keeps no later positions in a tsvector
 MAX_POSITIONS_PER_LEXEME = 256
 
@@ -33,10 +34,12 @@ _CJK_CHARS = (
     "\u3041-\u30fa\u30fc-\u30ff"  # hiragana, katakana with ー (not ・ U+30FB)
     "\u31f0-\u31ff"  # katakana phonetic extensions
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # Han
-    "\u1100-\u11ff\uac00-\ud7af"  # Hangul
+    "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"  # Hangul and its jamo
+    "\u3100-\u312f\u31a0-\u31bf"  # Bopomofo
     "々〆〇"
+    "\\d"  # digits
 )
-_RUN_RE = re.compile(rf"(?P<{CJK}>[{_CJK_CHARS}]+)|(?P<{DIGIT}>\d+)|(?P<{LATIN}>(?:(?![{_CJK_CHARS}])[^\W\d_])+)")
+_RUN_RE = re.compile(rf"(?P<{CJK}>[{_CJK_CHARS}]+)|(?P<{LATIN}>(?:(?![{_CJK_CHARS}])[^\W_])+)")
 _VOICING = frozenset("\u3099\u309a\uff9e\uff9f")
 
 

@@ -3,7 +3,9 @@
 A topic applies to a post when one of its keywords appears in the post's
 headlines (its title, the titles of the items it quotes, the blogger's
 commentary) or at least `MENTIONS` times anywhere in the post. Keywords match
-as substrings after NFKC and case folding, so `ＮＡＴＯ` finds `nato`.
+after NFKC and case folding, so `ＮＡＴＯ` finds `nato`: Japanese and Chinese
+keywords anywhere, keywords in other scripts as whole words (`NATO` is not in
+`senator`).
 
     >>> matching_topics("台湾有事", "", {1: ["台湾"], 2: ["中東"]})
     [1]
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+
+from posts.tokens import LATIN, char_class
 
 MENTIONS = 3
 
@@ -27,7 +31,25 @@ def matching_topics(headlines: str, full_text: str, rules: Mapping[int, Iterable
     found = []
     for topic_id, keywords in sorted(rules.items()):
         for keyword in filter(None, (fold(k).strip() for k in keywords)):
-            if keyword in headlines or full_text.count(keyword) >= MENTIONS:
+            if _mentions(keyword, headlines, 1) or _mentions(keyword, full_text, MENTIONS):
                 found.append(topic_id)
                 break
     return found
+
+
+def _mentions(keyword: str, text: str, wanted: int) -> bool:
+    """Whether `text` mentions `keyword` `wanted` times (a word in other scripts than CJK only whole)."""
+    word_start = char_class(keyword[0]) == LATIN
+    word_end = char_class(keyword[-1]) == LATIN
+    count = 0
+    start = text.find(keyword)
+    while start >= 0:
+        end = start + len(keyword)
+        whole_start = not word_start or start == 0 or char_class(text[start - 1]) != LATIN
+        whole_end = not word_end or end == len(text) or char_class(text[end]) != LATIN
+        if whole_start and whole_end:
+            count += 1
+            if count >= wanted:
+                return True
+        start = text.find(keyword, start + 1)
+    return False

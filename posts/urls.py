@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from posts import exports, feeds, views
+
+
+class NameConverter:
+    """A slug as stored: any characters (CJK included) but `/` and NUL, which PostgreSQL text refuses."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(NameConverter, "name")
 
 urlpatterns = [
     path("", views.post_list, name="post_list"),
@@ -10,11 +25,11 @@ urlpatterns = [
     path("posts.csv", exports.posts_csv, name="posts_csv"),
     path("sources/", views.source_list, name="source_list"),
     path("sources.json", exports.sources_json, name="sources_json"),
-    path("sources/<str:slug>/", views.source_detail, name="source_detail"),
-    path("sources/<str:slug>/feed/", feeds.SourceFeed(), name="source_feed"),
+    path("sources/<name:slug>/", views.source_detail, name="source_detail"),
+    path("sources/<name:slug>/feed/", feeds.SourceFeed(), name="source_feed"),
     path("topics/", views.topic_list, name="topic_list"),
-    path("topics/<str:slug>/", views.topic_detail, name="topic_detail"),
-    path("topics/<str:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
+    path("topics/<name:slug>/", views.topic_detail, name="topic_detail"),
+    path("topics/<name:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
     path("feed/", feeds.PostFeed(), name="feed"),

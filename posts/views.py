@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.core.paginator import Paginator
@@ -137,10 +138,10 @@ def _params(request, **fixed) -> QueryDict:
 def _date_range(first_year: int, first_month: int, last_year: int, last_month: int) -> tuple[dt.date, dt.date]:
     try:
         first = dt.date(first_year, first_month, 1)
-        next_month = dt.date(last_year + (last_month == 12), last_month % 12 + 1, 1)
-    except (ValueError, OverflowError):
+        last = dt.date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
+    except (ValueError, OverflowError, calendar.IllegalMonthError):
         raise Http404("no such month") from None
-    return first, next_month - dt.timedelta(days=1)
+    return first, last
 
 
 def _paginate(queryset, number, per_page):

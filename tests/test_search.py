@@ -8,7 +8,8 @@ import pytest
 from posts.importing import import_text
 from posts.models import Post, Source
 from posts.query import parse_query
-from posts.tokens import CJK, char_class, normalize
+from posts.filters import PARTS
+from posts.tokens import CJK, LATIN, char_class, normalize
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,11 @@ def corpus_posts(seed_text: str, count: int = 24) -> list[str]:
             f"{chosen[i]}\n\nhttps://www.reuters.com/2025/08/0{1 + i}/{n}-{i}/\n\n"
             for i in range(2)
         )
+        # A long article, cut into several passages, some of them inside long paragraphs.
+        article = "".join(rng.choice(paragraphs) for _ in range(24)) + "\n\n" + "\n\n".join(rng.sample(paragraphs, 30))
         posts.append(
             f"『投稿{n} {chosen[2][:12]}』(8/{3 + n % 5}日経 記者{n})について\n\n{quotes}"
-            f"{chosen[3]} {extra}\n\n記事\n\n{chosen[4]}\n\n{chosen[5]}\n"
+            f"{chosen[3]} {extra}\n\n記事\n\n{chosen[4]}\n\n{article}\n\n{chosen[5]}\n"
         )
     return posts
 
@@ -59,16 +62,18 @@ def containing(corpus, query: str) -> set[int]:
 def having_word(corpus, word: str) -> set[int]:
     """Posts with a text that holds a word starting with `word` (English is searched by words)."""
     needle, _ = normalize(word)
-    pattern = re.compile(rf"(?<![^\W\d_]){re.escape(needle)}")
-    return {pk for pk, texts in corpus.items() if any(_latin_match(pattern, normalize(t)[0]) for t in texts)}
+    pattern = re.compile(re.escape(needle))
+    return {pk for pk, texts in corpus.items() if any(_word_start(pattern, normalize(t)[0]) for t in texts)}
 
 
-def _latin_match(pattern, text) -> bool:
-    return any(m.start() == 0 or char_class(text[m.start() - 1]) != "latin" for m in pattern.finditer(text))
+def _word_start(pattern, text) -> bool:
+    return any(m.start() == 0 or char_class(text[m.start() - 1]) != LATIN for m in pattern.finditer(text))
 
 
 @pytest.mark.parametrize(
-    "query", ["停", "税", "湾", "戦", "停戦", "関税", "台湾", "周晓辉", "习近平", "ウクライナ", "機密解除", "テスト", "ﾃｽﾄ"]
+    "query",
+    ["停", "税", "湾", "戦", "停戦", "関税", "台湾", "周晓辉", "习近平", "ウクライナ", "機密解除", "テスト", "ﾃｽﾄ",
+     "2", "25年", "5年", "2016", "30日間停戦"],
 )
 def test_cjk_queries_find_exactly_the_posts_that_contain_them(corpus, query):
     expected = containing(corpus, query)
@@ -82,15 +87,21 @@ def test_english_queries_find_words_in_any_case_and_width(corpus, query):
     assert found(query) == expected
 
 
+def test_the_corpus_is_long_enough_to_be_cut_into_passages(corpus):
+    from posts.models import Passage
+
+    assert Passage.objects.filter(part="article", start__gt=0).count() > len(corpus)
+
+
 def test_random_cjk_substrings_are_found_exactly(corpus):
     rng = random.Random(11)
     checked = 0
     texts = [(pk, text) for pk, found_texts in corpus.items() for text in found_texts]
-    while checked < 150:
+    while checked < 200:
         pk, text = rng.choice(texts)
         normalized, _ = normalize(text)
         start = rng.randrange(len(normalized))
-        piece = normalized[start : start + rng.randint(1, 7)]
+        piece = normalized[start : start + rng.randint(1, 12)]
         if not piece or any(char_class(ch) != CJK for ch in piece):
             continue
         checked += 1
@@ -100,27 +111,38 @@ def test_random_cjk_substrings_are_found_exactly(corpus):
 
 
 def test_spaces_mean_and_or_means_either_and_minus_excludes(corpus):
-    both = containing(corpus, "停戦") & containing(corpus, "台湾")
-    either = containing(corpus, "周晓辉") | containing(corpus, "尖閣")
-    without = containing(corpus, "停戦") - containing(corpus, "台湾")
-    assert found("停戦 台湾") == both
-    assert found("周晓辉 OR 尖閣") == either
-    assert found("停戦 -台湾") == without
-    assert both and either and without
+    rng = random.Random(5)
+    words = ["停戦", "台湾", "周晓辉", "尖閣", "関税", "機密", "ロシア", "習近平", "ウクライナ", "2025"]
+    for _ in range(30):
+        a, b = rng.sample(words, 2)
+        assert found(f"{a} {b}") == containing(corpus, a) & containing(corpus, b), (a, b)
+        assert found(f"{a} OR {b}") == containing(corpus, a) | containing(corpus, b), (a, b)
+        assert found(f"{a} -{b}") == containing(corpus, a) - containing(corpus, b), (a, b)
 
 
 def test_a_phrase_in_quotes_keeps_its_words_together(corpus):
     assert found('"Headline 3 0"') == {pk for pk, texts in corpus.items() if any("Headline 3 0" in t for t in texts)}
     assert found('"0 Headline"') == set()
+    rng = random.Random(3)
+    for _ in range(20):
+        pk, texts = rng.choice(list(corpus.items()))
+        words = rng.choice(texts).split()
+        if len(words) < 3:
+            continue
+        phrase = " ".join(words[:2])
+        assert pk in found(f'"{phrase}"'), phrase
 
 
-@pytest.mark.parametrize("part, text", [("quote", "見出し"), ("article", "見出し"), ("commentary", "見出し")])
-def test_the_part_filter_limits_where_the_hit_must_be(corpus, part, text):
-    from posts.filters import PARTS
+def test_the_part_filter_limits_where_the_hit_must_be(corpus):
+    def hits(text, part):
+        return set(Post.objects.search(parse_query(text), PARTS[part]).values_list("id", flat=True))
 
-    hits = set(Post.objects.search(parse_query(text), PARTS[part]).values_list("id", flat=True))
-    # 見出し is only in the quotes' translated titles.
-    assert hits == (set(corpus) if part == "quote" else set())
+    # 見出し is only in the quotes' translated titles; 記者 only in the title line's author, which is not searched.
+    assert hits("見出し", "quote") == set(corpus)
+    assert hits("見出し", "article") == hits("見出し", "commentary") == set()
+    everywhere = containing(corpus, "停戦")
+    assert set() < hits("停戦", "article") <= everywhere
+    assert hits("停戦", "article") | hits("停戦", "quote") | hits("停戦", "commentary") == everywhere
 
 
 @pytest.mark.parametrize(
@@ -137,7 +159,18 @@ def test_any_input_gives_results_or_a_message_never_an_error(corpus, query):
         assert count == Post.objects.count() or parsed.problems or query.strip() in ("", "OR")
 
 
-def test_ranking_puts_title_matches_first(corpus):
-    query = parse_query("投稿3")
-    ranked = list(Post.objects.search(query).ranked(query).values_list("title", flat=True))
-    assert ranked[0].startswith("投稿3 ")
+def test_relevance_puts_title_matches_first(corpus):
+    from posts.models import Passage
+
+    query = parse_query("周晓辉 OR 見出し3の")
+    ids = sorted(found("周晓辉 OR 見出し3の"))
+    scores = Passage.objects.relevance(ids, query)
+    assert set(scores) == set(ids)
+    in_titles = {pk for pk in ids if "周晓辉" in Post.objects.get(pk=pk).title}
+    assert not in_titles  # the corpus has no 周晓辉 in titles: title weight must come from elsewhere
+    title_query = parse_query("投稿3")
+    title_hits = sorted(found("投稿3"))
+    body_hit = sorted(found("見出し5の0"))
+    scores = Passage.objects.relevance(title_hits + body_hit, parse_query("投稿3 OR 見出し5の0"))
+    assert min(scores[pk] for pk in title_hits) > max(scores[pk] for pk in body_hit)
+    assert title_query

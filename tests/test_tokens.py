@@ -5,8 +5,13 @@ def test_cjk_runs_become_bigrams_with_the_last_character_alone():
     assert document_vector("停戦交渉") == "'停戦':1 '戦交':2 '交渉':3 '渉':4"
 
 
-def test_latin_and_digit_runs_are_one_token_each_in_lower_case():
-    assert document_vector("John Ratcliffe, 2025年") == "'john':1 'ratcliffe':2 '2025':3 '年':4"
+def test_latin_runs_are_one_token_each_in_lower_case():
+    assert document_vector("John Ratcliffe, G7") == "'john':1 'ratcliffe':2 'g':3 '7':4"
+
+
+def test_digits_are_searched_by_characters_like_cjk():
+    assert document_vector("2025年") == "'20':1 '02':2 '25':3 '5年':4 '年':5"
+    assert query_tsquery("25年") == "'25' <-> '5年'"
 
 
 def test_punctuation_spaces_and_the_middle_dot_separate_runs():
@@ -45,4 +50,4 @@ def test_normalize_maps_each_folded_character_to_where_it_was_written():
 
 
 def test_character_classes():
-    assert [char_class(ch) for ch in "a1あア漢ー・々한,"] == ["latin", "digit", "cjk", "cjk", "cjk", "cjk", None, "cjk", "cjk", None]
+    assert [char_class(ch) for ch in "a1あア漢ー・々한ㄅ,_"] == ["latin", "cjk", "cjk", "cjk", "cjk", "cjk", None, "cjk", "cjk", "cjk", None, None]

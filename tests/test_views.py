@@ -75,13 +75,33 @@ def test_a_search_that_finds_nothing_says_so(client, seed):
     assert "該当する投稿はありません" in html and "0件" in html
 
 
-@pytest.mark.parametrize(
-    "query",
-    ["&", "|", "!", ":*", "()", "<->", "'", '"', "\\", "-", "OR", "(停戦", "停戦:*", "<script>", "x" * 600, "、。!?"],
-)
-def test_hostile_queries_answer_200(client, seed, query):
-    response = client.get("/", {"q": query})
-    assert response.status_code == 200
+HOSTILE_QUERIES = ["&", "|", "!", ":*", "()", "<->", "'", '"', "\\", "-", "OR", "(停戦", "停戦:*", "<script>", "x" * 600,
+                   "、。!?", "\x00", "停戦 OR", "-停戦", "%", "'; DROP TABLE posts_post; --"]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_queries_answer_200_everywhere(client, seed, query):
+    for url, params in [
+        ("/", {}), ("/", {"sort": "relevance"}), ("/", {"sort": "old", "part": "quote"}),
+        ("/posts.json", {}), ("/posts.csv", {"sort": "relevance"}), ("/search/feed/", {}), ("/topics/ロシア/", {}),
+    ]:
+        response = client.get(url, {"q": query, **params})
+        if response.status_code == 400:  # the data formats refuse what the form refuses (NUL), with reasons
+            assert url.startswith("/posts.") and query == "\x00" and "q" in response.content.decode(), (url, query)
+        else:
+            assert response.status_code == 200, (url, params, query)
+
+
+@pytest.mark.parametrize("name", ["source", "topic", "date_from", "date_to", "part", "sort", "page"])
+def test_hostile_filter_values_get_a_message_not_an_error(client, seed, name):
+    for value in ["\x00", "'", "<script>", "x" * 1000, "-1", "9" * 30, "2025-02-30"]:
+        for url in ["/", "/posts.json", "/posts.csv", "/search/feed/"]:
+            assert client.get(url, {name: value}).status_code in (200, 400), (url, name, value)
+
+
+def test_nul_and_odd_characters_in_paths_are_404(client):
+    for url in ["/sources/%00/", "/sources/%00/feed/", "/topics/%00/", "/topics/a%00b/feed/", "/posts/%00/"]:
+        assert client.get(url).status_code == 404, url
 
 
 def test_a_query_of_punctuation_only_gets_a_message(client, seed):
@@ -163,6 +183,34 @@ def test_results_are_counted_and_paged(client):
     assert page(client, "/?q=多数&page=99").count('class="post"') == 5  # past the end, the last page
 
 
+def test_past_the_cap_counts_say_more_and_facets_count_the_first(client, settings):
+    for n in range(12):
+        small(f"上限{n:02d}", 1 + n, outlet="Bloomberg" if n % 2 else "CNN")
+    settings.SEARCH_RESULTS_CAP = 10
+    html = page(client, "/?q=上限")
+    assert "10件以上" in html and "1 / 1ページ" not in html
+    assert "最初の10件の内訳です" in html
+    facets = html[html.index('class="facets"') :]
+    assert '>Bloomberg</a> <span class="count">5</span>' in facets  # the newest 10 posts: days 3 to 12
+    data = json.loads(page(client, "/posts.json?q=上限"))
+    assert (data["count"], data["count_capped"]) == (10, True)
+
+
+def test_relevance_puts_the_strongest_matches_first(client, seed):
+    small("架空語の見出し架空語", 1, text="架空語。")
+    small("ふつうの見出し", 2, text="本文に架空語が一度。")
+    html = page(client, "/?q=架空語&sort=relevance")
+    assert html.index("ふつうの見出し") > html.index("の見出し<mark>架空語</mark>")
+    newest = page(client, "/?q=架空語")
+    assert newest.index("ふつうの見出し") < newest.index("の見出し<mark>架空語</mark>")
+
+
+def test_snippets_come_only_from_the_part_searched(client, seed):
+    html = page(client, "/?q=停戦&part=article")
+    snippets = html[html.index('class="snippets"') : html.index("</ul>", html.index('class="snippets"'))]
+    assert ">記事</a>" in snippets and "引用(" not in snippets and ">論評</a>" not in snippets
+
+
 # The post page ------------------------------------------------------------------------------------
 
 
@@ -212,6 +260,17 @@ def test_a_source_page_lists_its_quotes_newest_first_with_a_chart(client, seed):
     assert "合計4件" in html
 
 
+def test_the_topic_page_search_goes_to_the_full_search(client, seed):
+    html = page(client, "/topics/ロシア/")
+    assert '<form class="search" method="get" action="/" role="search">' in html
+    assert '<option value="ロシア" selected>' in html
+
+
+def test_an_active_facet_can_be_removed(client, seed):
+    html = page(client, "/?q=停戦&source=阿波羅新聞網")
+    assert '<a href="/?q=%E5%81%9C%E6%88%A6">すべての情報源に戻す</a>' in html
+
+
 def test_topics_and_archive_pages(client, seed):
     assert "ウクライナ戦争" in page(client, "/topics/")
     assert seed.title in page(client, "/topics/ウクライナ戦争/")
@@ -219,6 +278,7 @@ def test_topics_and_archive_pages(client, seed):
     assert seed.title in page(client, "/archive/2025/8/")
     assert seed.title not in page(client, "/archive/2025/7/")
     assert client.get("/archive/2025/13/").status_code == 404
+    assert client.get("/archive/9999/12/").status_code == 200
     assert client.get("/topics/nothing/").status_code == 404
     assert client.get("/sources/nothing/").status_code == 404
 
@@ -237,6 +297,15 @@ def test_each_feed_is_atom_with_the_seed(client, seed, url):
     assert titles == [seed.title]
 
 
+def test_feed_summaries_escape_imported_markup(client):
+    import_text("『題』(2025/8/4日経)について\n\n論評<img src=x onerror=alert(1)>です。\n", name="x.txt")
+    feed = ET.fromstring(client.get("/feed/").content)
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    # A reader renders the summary as HTML: decoded once, it must still be text.
+    assert summary.text == "論評&lt;img src=x onerror=alert(1)&gt;です。"
+
+
 def test_a_search_feed_for_nothing_is_empty(client, seed):
     feed = ET.fromstring(client.get("/search/feed/?q=存在しない語句").content)
     assert feed.findall(f"{ATOM}entry") == []
@@ -247,8 +316,8 @@ def test_a_search_feed_for_nothing_is_empty(client, seed):
 
 def test_posts_json_has_the_documented_shape(client, seed):
     data = json.loads(page(client, "/posts.json?q=停戦"))
-    assert set(data) == {"count", "next", "results"}
-    assert (data["count"], data["next"]) == (1, None)
+    assert set(data) == {"count", "count_capped", "next", "results"}
+    assert (data["count"], data["count_capped"], data["next"]) == (1, False, None)
     (result,) = data["results"]
     assert list(result) == ["id", "url", "title", "published_on", "article", "sources", "topics", "snippets"]
     assert result["url"] == f"http://testserver/posts/{seed.pk}/"

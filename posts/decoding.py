@@ -39,7 +39,7 @@ def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     while chunk := stream.read(CHUNK):
         size += len(chunk)
         if size > max_bytes:
-            raise RefusedFile(f"too large: over the limit of {_megabytes(max_bytes)}")
+            raise RefusedFile(f"too large: over the limit of {size_text(max_bytes)}")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -106,7 +106,8 @@ def _strict(data: bytes, codec: str, label: str) -> str:
         raise RefusedFile(f"undecodable: starts as {label} but byte {error.start} is not valid {label}") from None
 
 
-def _megabytes(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size limit in words: `5 MB`, `512 KB`, `100 bytes`."""
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):g} MB"
     return f"{n / 1024:g} KB" if n >= 1024 else f"{n} bytes"

@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from posts.dates import status_id, status_time
 from posts.decoding import RefusedFile, decode_post, read_limited
 from posts.models import Link, Passage, Post, Quote, Revision, Source, Topic
-from posts.outlets import url_host
+from posts.outlets import OutletDirectory, url_host
 from posts.parser import ParsedPost, parse_post
 
 logger = logging.getLogger(__name__)
@@ -61,25 +61,53 @@ def display_name(path: str | Path) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
-def import_text(text: str, *, name: str, encoding: str = "utf-8", today: dt.date | None = None) -> ImportResult:
-    """Store one decoded post; report created, updated or unchanged."""
+@dataclass(frozen=True)
+class Plan:
+    """What importing a text would do, worked out without writing anything."""
+
+    parsed: ParsedPost
+    key: str
+    digest: str
+    existing: Post | None
+
+    @property
+    def outcome(self) -> str:
+        if self.existing is None:
+            return CREATED
+        return UNCHANGED if self.existing.content_hash == self.digest else UPDATED
+
+    @property
+    def outlet_names(self) -> list[str]:
+        parsed = self.parsed
+        return [q.outlet for q in parsed.quotes if q.outlet] + ([parsed.article.outlet] if parsed.article.outlet else [])
+
+
+def plan_text(text: str, *, today: dt.date | None = None, outlets: OutletDirectory | None = None) -> Plan:
+    """Parse a decoded post and find the post it is, if stored already (a preview: nothing is written)."""
     digest = content_hash(text)
-    parsed = parse_post(text, outlets=Source.objects.directory(), today=today)
+    parsed = parse_post(text, outlets=outlets or Source.objects.directory(), today=today)
     key = identity_key(parsed.title, digest)
+    return Plan(parsed, key, digest, _existing(key, parsed.article.date, digest))
+
+
+def import_text(
+    text: str, *, name: str, encoding: str = "utf-8", today: dt.date | None = None, reparse: bool = False
+) -> ImportResult:
+    """Store one decoded post; report created, updated or unchanged.
+
+    `reparse` stores a post again from the same text (with the current parser)
+    instead of calling it unchanged.
+    """
+    plan = plan_text(text, today=today)
     # Outlets first, each committed on its own, so that no post transaction holds them.
-    sources = Source.objects.for_names(
-        [q.outlet for q in parsed.quotes if q.outlet] + ([parsed.article.outlet] if parsed.article.outlet else [])
-    )
+    sources = Source.objects.for_names(plan.outlet_names)
     with transaction.atomic():
-        _lock(f"{key}\n{parsed.article.date}")
-        post = Post.objects.filter(title_key=key, article_date=parsed.article.date).first()
-        if post is None:
-            # The same text read another day may infer another year: still the same post.
-            post = Post.objects.filter(content_hash=digest).first()
-        if post is not None and post.content_hash == digest:
+        _lock(f"{plan.key}\n{plan.parsed.article.date}")
+        post = _existing(plan.key, plan.parsed.article.date, plan.digest)  # again, under the lock
+        if post is not None and post.content_hash == plan.digest and not reparse:
             return ImportResult(name, UNCHANGED, post, warnings=tuple(post.warnings))
         outcome = CREATED if post is None else UPDATED
-        if post is not None:
+        if post is not None and post.content_hash != plan.digest:
             Revision.objects.create(
                 post=post,
                 raw_text=post.raw_text,
@@ -88,8 +116,21 @@ def import_text(text: str, *, name: str, encoding: str = "utf-8", today: dt.date
                 encoding=post.encoding,
                 imported_at=post.updated_at,
             )
-        post = _save(post or Post(), parsed, sources, key=key, text=text, digest=digest, name=name, encoding=encoding)
+        post = _save(post or Post(), plan, sources, text=text, name=name, encoding=encoding)
     return ImportResult(name, outcome, post, warnings=tuple(post.warnings))
+
+
+def reparse(post: Post) -> ImportResult:
+    """Read a stored post again from its raw text with the current parser (corrections kept)."""
+    return import_text(post.raw_text, name=post.source_file, encoding=post.encoding, reparse=True)
+
+
+def _existing(key: str, article_date: dt.date | None, digest: str) -> Post | None:
+    post = Post.objects.filter(title_key=key, article_date=article_date).first()
+    if post is None:
+        # The same text read another day may infer another year: still the same post.
+        post = Post.objects.filter(content_hash=digest).first()
+    return post
 
 
 def import_bytes(data: bytes, *, name: str, today: dt.date | None = None) -> ImportResult:
@@ -153,9 +194,10 @@ def _lock(identity: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [identity])
 
 
-def _save(post: Post, parsed: ParsedPost, sources: dict[str, Source], *, key, text, digest, name, encoding) -> Post:
+def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name: str, encoding: str) -> Post:
+    parsed = plan.parsed
     post.title = parsed.title
-    post.title_key = key
+    post.title_key = plan.key
     post.article_date = parsed.article.date
     post.article_outlet = sources.get(parsed.article.outlet)
     post.article_outlet_as_written = parsed.article.outlet_as_written
@@ -164,10 +206,11 @@ def _save(post: Post, parsed: ParsedPost, sources: dict[str, Source], *, key, te
     post.commentary = parsed.commentary
     post.article_body = parsed.article_body
     post.raw_text = text
-    post.content_hash = digest
+    post.content_hash = plan.digest
     post.source_file = Path(name).name[:255]
     post.encoding = encoding
     post.warnings = [str(w) for w in parsed.warnings]
+    post.apply_corrections()
     post.save()
 
     post.passages.all().delete()
@@ -191,6 +234,7 @@ def _save(post: Post, parsed: ParsedPost, sources: dict[str, Source], *, key, te
         _link(post, position, url, quotes[owner] if owner is not None else None)
         for position, (url, owner) in enumerate(zip(parsed.links, parsed.link_quotes), start=1)
     )
+    post.apply_quote_corrections(quotes)
     Passage.objects.bulk_create(Passage.for_texts(post, post.texts(quotes)))
     post.retag(Topic.objects.rules(), quotes)
     return post

@@ -45,3 +45,49 @@ def manage_py(*args: str, database_url: str, **popen) -> subprocess.Popen:
     """Start `manage.py ARGS` against the test database."""
     env = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env, **popen)
+
+
+def form_fields(html: str, form_id: str | None = None) -> list[tuple[str, str]]:
+    """The (name, value) pairs a browser would submit from a form of `html` (the first, or the one with `form_id`)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.fields, self.in_form, self.select, self.textarea, self.done = [], False, None, None, False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and not self.done and (form_id is None or attrs.get("id") == form_id):
+                self.in_form = True
+            if not self.in_form:
+                return
+            name = attrs.get("name")
+            if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file", "image", "reset"):
+                if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                    return
+                self.fields.append((name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")))
+            elif tag == "select" and name:
+                self.select = name
+            elif tag == "option" and self.select and "selected" in attrs:
+                self.fields.append((self.select, attrs.get("value", "")))
+            elif tag == "textarea" and name:
+                self.textarea = [name, ""]
+
+        def handle_data(self, data):
+            if self.textarea is not None:
+                self.textarea[1] += data
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea" and self.textarea is not None:
+                value = self.textarea[1][1:] if self.textarea[1].startswith("\n") else self.textarea[1]
+                self.fields.append((self.textarea[0], value))
+                self.textarea = None
+            elif tag == "form" and self.in_form:
+                self.in_form, self.done = False, True
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.fields

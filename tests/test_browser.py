@@ -91,3 +91,38 @@ def test_the_pages_work_on_a_phone_without_javascript(browser, live_server, seed
     # Nothing is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+def test_an_admin_imports_two_files_and_sees_the_post_on_the_site(browser, live_server, tmp_path):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("editor", password="a-long-password-1")
+    (tmp_path / "seed.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "other.txt").write_text(
+        "『もう一つの投稿』(2025/9/1日経 記者)について\n\n9/1Reuters<Truce=停戦>\n本文。\nhttps://www.reuters.com/2025/09/01/x\n\n論評。\n",
+        encoding="utf-8",
+    )
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    page.goto("/admin/posts/importbatch/new/")
+    page.get_by_label("ユーザー名").fill("editor")
+    page.get_by_label("パスワード").fill("a-long-password-1")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url("**/importbatch/new/")
+
+    page.get_by_label("ファイル").set_input_files([str(tmp_path / "seed.txt"), str(tmp_path / "other.txt")])
+    page.get_by_role("button", name="確認画面へ").click()
+    page.wait_for_url("**/review/")
+    assert page.get_by_role("heading", name="インポートの確認").is_visible()
+    assert page.locator(".plan-created").count() == 2
+    assert page.get_by_text("周晓辉:FBI在新西兰设办事处 中共为何不满").is_visible()
+
+    page.get_by_role("button", name="取り込む(2ファイル)").click()
+    page.wait_for_url("**/review/")
+    assert page.get_by_role("heading", name="インポートの結果").is_visible()
+    page.get_by_role("link", name="公開ページ").first.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("ロシア・中国・インドに対する")
+    assert page.locator("#quote-5").is_visible()
+    context.close()

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
@@ -70,6 +71,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = verbose_name_plural = "情報源"
 
     def __str__(self) -> str:
         return self.name
@@ -115,6 +117,7 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = verbose_name_plural = "トピック"
 
     def __str__(self) -> str:
         return self.name
@@ -143,6 +146,11 @@ class Post(models.Model):
     source_file = models.CharField(max_length=255, blank=True)
     encoding = models.CharField(max_length=20, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    corrections = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What an admin corrected (title, published_on, topics, quote outlets): kept over re-imports.",
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="posts")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,6 +159,7 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_on", "-id"]
+        verbose_name = verbose_name_plural = "投稿"
         constraints = [
             models.UniqueConstraint(fields=["title_key", "article_date"], nulls_distinct=False, name="post_identity"),
         ]
@@ -217,8 +226,68 @@ class Post(models.Model):
         ]
         return [text for text in found if text.text]
 
+    # Corrections: what an admin set by hand, kept when the post is imported or re-parsed again.
+
+    def record_corrections(self, fields: Iterable[str]) -> None:
+        """Remember the current value of these corrected fields (title, published_on, topics)."""
+        for name in fields:
+            if name == "title":
+                self.corrections["title"] = self.title
+            elif name == "published_on":
+                self.corrections["published_on"] = self.published_on.isoformat()
+            elif name == "topics":
+                self.corrections["topics"] = sorted(self.topics.values_list("id", flat=True))
+
+    def record_quote_correction(self, quote: "Quote") -> None:
+        """Remember a quote's corrected outlet, for the quote with this position and title."""
+        self.corrections.setdefault("quotes", {})[str(quote.position)] = {
+            "source": quote.source_id,
+            "original_title": quote.original_title,
+        }
+
+    def correction_lines(self) -> list[str]:
+        """The corrections in words, for the admin."""
+        lines = []
+        if "title" in self.corrections:
+            lines.append(f"題名: {self.corrections['title']}")
+        if "published_on" in self.corrections:
+            lines.append(f"公開日: {self.corrections['published_on']}")
+        if "topics" in self.corrections:
+            names = Topic.objects.filter(id__in=self.corrections["topics"]).values_list("name", flat=True)
+            lines.append(f"トピック: {'、'.join(names) or '(なし)'}")
+        for position, correction in sorted(self.corrections.get("quotes", {}).items(), key=lambda item: int(item[0])):
+            source = Source.objects.filter(id=correction["source"]).first() if correction["source"] else None
+            lines.append(f"引用{position}の情報源: {source or '(なし)'}")
+        return lines
+
+    def apply_corrections(self) -> None:
+        if "title" in self.corrections:
+            self.title = self.corrections["title"]
+        if "published_on" in self.corrections:
+            self.published_on = dt.date.fromisoformat(self.corrections["published_on"])
+
+    def apply_quote_corrections(self, quotes: list["Quote"]) -> None:
+        existing = set(Source.objects.filter(id__in=[c["source"] for c in self.corrections.get("quotes", {}).values()])
+                       .values_list("id", flat=True))
+        for position, correction in self.corrections.get("quotes", {}).items():
+            # The quote at that position, or else the one with that title (the text may have moved it).
+            quote = next((q for q in quotes if str(q.position) == position and q.original_title == correction["original_title"]), None)
+            quote = quote or next((q for q in quotes if q.original_title == correction["original_title"]), None)
+            if quote is not None and (correction["source"] is None or correction["source"] in existing):
+                quote.source_id = correction["source"]
+                quote.save(update_fields=["source"])
+
     def retag(self, rules: dict[int, list[str]], quotes: Iterable["Quote"] | None = None) -> bool:
-        """Give the post the topics whose keyword rules it matches; True when they changed."""
+        """Give the post the topics whose keyword rules it matches; True when they changed.
+
+        Topics an admin corrected stay as they were set.
+        """
+        if "topics" in self.corrections:
+            wanted = set(Topic.objects.filter(id__in=self.corrections["topics"]).values_list("id", flat=True))
+            if self.pk and wanted == set(self.topics.values_list("id", flat=True)):
+                return False
+            self.topics.set(wanted)
+            return True
         quotes = list(self.quotes.all() if quotes is None else quotes)
         headlines = "\n".join([self.title, *(f"{q.original_title}\n{q.translated_title}" for q in quotes), self.commentary])
         full_text = "\n".join(text.text for text in self.texts(quotes))
@@ -242,6 +311,7 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["post", "-replaced_at"]
+        verbose_name = verbose_name_plural = "以前のテキスト"
 
     def __str__(self) -> str:
         return f"{self.post_id}: {self.source_file} ({self.imported_at:%Y-%m-%d %H:%M})"
@@ -263,6 +333,7 @@ class Quote(models.Model):
     class Meta:
         ordering = ["post", "position"]
         constraints = [models.UniqueConstraint(fields=["post", "position"], name="quote_position")]
+        verbose_name = verbose_name_plural = "引用"
 
     def __str__(self) -> str:
         return self.translated_title or self.original_title
@@ -282,6 +353,7 @@ class Link(models.Model):
     class Meta:
         ordering = ["post", "position"]
         constraints = [models.UniqueConstraint(fields=["post", "position"], name="link_position")]
+        verbose_name = verbose_name_plural = "リンク"
 
     def __str__(self) -> str:
         return self.url
@@ -325,6 +397,7 @@ class Passage(models.Model):
 
     class Meta:
         indexes = [GinIndex(fields=["vector"], name="passage_vector")]
+        verbose_name = verbose_name_plural = "検索用の断片"
 
     @classmethod
     def for_texts(cls, post: Post, texts: Iterable[PartText]) -> list["Passage"]:

@@ -1,0 +1,128 @@
+"""The admin's import page: upload files, a zip or pasted text; preview; confirm; see what happened.
+
+Every step calls posts.batches, which calls the one write path (posts.importing).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from posts.batches import import_batch, preview_batch
+from posts.models import ImportBatch, ImportFile
+from posts.upload_handlers import LimitedUploadHandler
+from posts.uploads import Limits, RefusedUpload, read_uploads
+
+PERMISSION = "posts.add_post"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [file for file in files if file]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label="ファイル",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain,application/zip"}),
+        help_text="投稿のテキストファイル(.txt、複数可)か、それをまとめた .zip を1つ。",
+    )
+    text = forms.CharField(
+        label="または投稿のテキストを貼り付け",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("files") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("ファイルを選ぶか、テキストを貼り付けてください。")
+        return data
+
+
+def urls(model_admin) -> list:
+    site = model_admin.admin_site
+    return [
+        path("new/", site.admin_view(new_import), name="posts_importbatch_new"),
+        path("<int:batch_id>/review/", site.admin_view(review), name="posts_importbatch_review"),
+    ]
+
+
+@csrf_exempt  # checked by csrf_protect below, once the upload handlers are in place
+def new_import(request):
+    # Files are streamed to temporary files and stop being stored past their size limit.
+    request.upload_handlers = [LimitedUploadHandler(request)]
+    return _new_import(request)
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def _new_import(request):
+    _require_permission(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        limits = Limits(settings.POST_FILE_MAX_BYTES, settings.IMPORT_MAX_FILES, settings.IMPORT_ZIP_MAX_BYTES)
+        try:
+            uploads = list(read_uploads(form.cleaned_data["files"], form.cleaned_data["text"], limits))
+        except RefusedUpload as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            batch = preview_batch(request.user, uploads)
+            return redirect("admin:posts_importbatch_review", batch.pk)
+    return TemplateResponse(
+        request,
+        "admin/posts/import_form.html",
+        _context(
+            request,
+            "投稿のインポート",
+            form=form,
+            file_limit_mb=f"{settings.POST_FILE_MAX_BYTES / (1024 * 1024):g}",
+            max_files=settings.IMPORT_MAX_FILES,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, batch_id: int):
+    """The preview of a batch with its confirm button; once imported, what each file did."""
+    _require_permission(request)
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    if batch.user_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied
+    if request.method == "POST":
+        if import_batch(batch):
+            messages.success(request, "取り込みました。")
+        else:
+            messages.warning(request, "このバッチはすでに取り込まれています。")
+        return redirect("admin:posts_importbatch_review", batch.pk)
+    files = list(batch.files.select_related("post"))
+    accepted = [f for f in files if f.planned != ImportFile.Outcome.REFUSED]
+    title = "インポートの確認" if batch.status == ImportBatch.Status.PREVIEWED else "インポートの結果"
+    return TemplateResponse(
+        request,
+        "admin/posts/import_review.html",
+        _context(request, title, batch=batch, files=files, accepted=accepted, Status=ImportBatch.Status),
+    )
+
+
+def _require_permission(request) -> None:
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+def _context(request, title: str, **extra) -> dict:
+    return {**admin.site.each_context(request), "title": title, "opts": ImportBatch._meta, **extra}

@@ -1,0 +1,102 @@
+"""The admin importer's two steps: preview a batch of files, then import it through the one write path."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from posts.decoding import RefusedFile, decode_post
+from posts.importing import FAILED, import_text, plan_text
+from posts.models import ImportBatch, ImportFile, Source
+from posts.uploads import Upload
+
+ABANDONED_AFTER = dt.timedelta(days=7)
+
+
+def preview_batch(user, uploads: list[Upload]) -> ImportBatch:
+    """Read, decode and parse each file; store what importing it would do. Nothing is imported.
+
+    Previews nobody confirmed for a week (and the texts they hold) are dropped.
+    """
+    ImportBatch.objects.filter(
+        status=ImportBatch.Status.PREVIEWED, created_at__lt=timezone.now() - ABANDONED_AFTER
+    ).delete()
+    outlets = Source.objects.directory()
+    known = set(Source.objects.values_list("name", flat=True))
+    seen: dict[tuple, str] = {}  # a post's identity -> the file of this batch that has it
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(user=user)
+        for position, upload in enumerate(uploads, start=1):
+            record = ImportFile(batch=batch, position=position, name=upload.name[:255], size=upload.size)
+            if upload.error:
+                record.planned, record.error = ImportFile.Outcome.REFUSED, upload.error
+            else:
+                try:
+                    text, record.encoding = decode_post(upload.data)
+                except RefusedFile as refusal:
+                    record.planned, record.error = ImportFile.Outcome.REFUSED, str(refusal)
+                else:
+                    plan = plan_text(text, outlets=outlets)
+                    record.text, record.content_hash = text, plan.digest
+                    record.planned = plan.outcome
+                    record.warnings = [str(w) for w in plan.parsed.warnings]
+                    identity = (plan.key, plan.parsed.article.date)
+                    record.preview = _summary(plan, known, duplicate_of=seen.get(identity))
+                    seen.setdefault(identity, record.name)
+            record.save()
+    return batch
+
+
+def import_batch(batch: ImportBatch) -> bool:
+    """Import every file the preview accepted, each post in its own transaction; False if already done."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+        status=ImportBatch.Status.IMPORTING
+    )
+    if not claimed:
+        return False
+    for record in batch.files.exclude(planned=ImportFile.Outcome.REFUSED).order_by("position"):
+        result = import_text(record.text, name=record.name, encoding=record.encoding or "utf-8")
+        record.outcome = result.outcome
+        record.error = result.error
+        record.post = result.post
+        if result.outcome != FAILED:
+            record.text = ""  # the post keeps it (raw_text, or a revision)
+        record.save(update_fields=["outcome", "error", "post", "text"])
+    batch.files.filter(planned=ImportFile.Outcome.REFUSED).update(outcome=ImportFile.Outcome.REFUSED)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTED, imported_at=timezone.now())
+    return True
+
+
+def _summary(plan, known: set[str], duplicate_of: str | None) -> dict:
+    parsed = plan.parsed
+    return {
+        "title": parsed.title,
+        "article": {
+            "date": _iso(parsed.article.date),
+            "outlet": parsed.article.outlet,
+            "author": parsed.article.author,
+            "new_outlet": bool(parsed.article.outlet) and parsed.article.outlet not in known,
+        },
+        "published_on": _iso(parsed.published_on),
+        "quotes": [
+            {
+                "date": _iso(q.date),
+                "outlet": q.outlet,
+                "new_outlet": bool(q.outlet) and q.outlet not in known,
+                "original_title": q.original_title,
+                "title": q.title,
+                "links": len(q.links),
+            }
+            for q in parsed.quotes
+        ],
+        "commentary_chars": len(parsed.commentary),
+        "article_chars": len(parsed.article_body),
+        "existing_post": plan.existing.pk if plan.existing else None,
+        "duplicate_of": duplicate_of,
+    }
+
+
+def _iso(date) -> str | None:
+    return date.isoformat() if date else None

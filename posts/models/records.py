@@ -1,0 +1,62 @@
+"""What the admin's importer did: each batch of uploaded files, and each file in it."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class ImportBatch(models.Model):
+    """Files uploaded (or text pasted) together in the admin: previewed first, then imported."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "確認待ち"
+        IMPORTING = "importing", "取り込み中"
+        IMPORTED = "imported", "取り込み済み"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "インポート"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:posts_importbatch_review", args=[self.pk])
+
+
+class ImportFile(models.Model):
+    """One file of a batch: what it would do when previewed, what it did when imported."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "新規"
+        UPDATED = "updated", "更新"
+        UNCHANGED = "unchanged", "変更なし"
+        FAILED = "failed", "失敗"
+        REFUSED = "refused", "拒否"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(help_text="Bytes as uploaded.")
+    content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the decoded text.")
+    encoding = models.CharField(max_length=20, blank=True)
+    text = models.TextField(blank=True, help_text="The decoded text, kept from the preview until it is imported.")
+    planned = models.CharField(max_length=10, choices=Outcome.choices, help_text="What the preview said it would do.")
+    preview = models.JSONField(default=dict, blank=True, help_text="What the parser read, as the preview showed it.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    error = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_files")
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="import_file_position")]
+        verbose_name = verbose_name_plural = "インポートしたファイル"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,372 @@
+"""The admin importer, corrections and actions, through a test client that enforces CSRF, on real PostgreSQL."""
+
+import io
+import stat
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from posts.importing import import_file, import_text
+from posts.models import ImportBatch, ImportFile, Post, Quote, Source, Topic
+from tests.conftest import SEED, form_fields, small_post
+
+pytestmark = pytest.mark.django_db
+
+NEW = "/admin/posts/importbatch/new/"
+
+
+def client_for(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def importer():
+    """A staff member allowed to add (import) and change posts and their quotes."""
+    user = User.objects.create_user("importer", password="x", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_post", "change_post", "view_post", "change_quote", "view_quote"])
+    )
+    return client_for(user)
+
+
+def token(client: Client, url: str = NEW) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.cookies["csrftoken"].value
+
+
+def upload(client: Client, files=(), text: str = "") -> tuple[int, str]:
+    """Post the import form; return (status, the page it leads to)."""
+    response = client.post(NEW, {"files": list(files), "text": text, "csrfmiddlewaretoken": token(client)})
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    return response.status_code, response.content.decode()
+
+
+def named(name: str, data: bytes) -> io.BytesIO:
+    file = io.BytesIO(data)
+    file.name = name
+    return file
+
+
+def zip_of(members: dict, name: str = "posts.zip", links=()) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+        for member in links:
+            info = zipfile.ZipInfo(member)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(info, "/etc/passwd")
+    return named(name, buffer.getvalue())
+
+
+def confirm(client: Client, batch: ImportBatch) -> str:
+    url = f"/admin/posts/importbatch/{batch.pk}/review/"
+    response = client.post(url, {"csrfmiddlewaretoken": token(client, url)})
+    assert response.status_code == 302
+    return client.get(url).content.decode()
+
+
+# Who may import ----------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page():
+    client = client_for(None)
+    for response in (client.get(NEW), client.post(NEW, {})):
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_staff_without_permission_to_add_posts_get_403():
+    staff = User.objects.create_user("staff", password="x", is_staff=True)
+    client = client_for(staff)
+    assert client.get(NEW).status_code == 403
+    batch = ImportBatch.objects.create(user=staff)
+    assert client.get(f"/admin/posts/importbatch/{batch.pk}/review/").status_code == 403
+
+
+def test_a_batch_is_only_for_the_one_who_uploaded_it(importer):
+    other = User.objects.create_user("other", password="x", is_staff=True)
+    batch = ImportBatch.objects.create(user=other)
+    assert importer.get(f"/admin/posts/importbatch/{batch.pk}/review/").status_code == 403
+
+
+def test_every_post_needs_the_csrf_token(importer):
+    token(importer)
+    response = importer.post(NEW, {"files": [named("a.txt", small_post().encode())]})
+    assert response.status_code == 403
+    status, _ = upload(importer, [named("a.txt", small_post().encode())])
+    batch = ImportBatch.objects.get()
+    assert importer.post(f"/admin/posts/importbatch/{batch.pk}/review/").status_code == 403
+    assert Post.objects.count() == 0
+
+
+def test_the_importer_is_linked_from_the_admin_index_and_the_post_list(importer):
+    assert f'href="{NEW}"' in importer.get("/admin/").content.decode()
+    assert f'href="{NEW}"' in importer.get("/admin/posts/post/").content.decode()
+
+
+# Preview, confirm, result ----------------------------------------------------------------------------------
+
+
+def test_upload_two_files_preview_then_confirm(importer):
+    existing = import_text(small_post(title="既存"), name="old.txt").post
+    status, preview = upload(importer, [named("seed.txt", SEED.read_bytes()), named("old.txt", small_post(title="既存").encode())])
+
+    assert status == 200 and "インポートの確認" in preview
+    assert Post.objects.count() == 1  # nothing imported yet
+    assert "予定: <strong class=\"plan-created\">新規</strong>" in preview
+    assert "予定: <strong class=\"plan-unchanged\">変更なし</strong>" in preview
+    assert f"(既存の投稿 #{existing.pk})" in preview
+    assert "JBプレス" in preview and "横山恭三" in preview and "2025-08-04" in preview
+    assert "周晓辉:FBI在新西兰设办事处 中共为何不满" in preview and "引用(5件)" in preview
+    assert preview.count("新しい情報源") >= 4  # The Gateway Pundit, Rasmussen Reports, 阿波羅新聞網, JBプレス
+    assert "論評 292文字" in preview
+
+    result = confirm(importer, ImportBatch.objects.get())
+
+    assert Post.objects.count() == 2
+    seed_post = Post.objects.get(source_file="seed.txt")
+    assert seed_post.quotes.count() == 5
+    assert "インポートの結果" in result and f"投稿 #{seed_post.pk}" in result
+    files = list(ImportFile.objects.order_by("position").values_list("name", "planned", "outcome", "post"))
+    assert files == [("seed.txt", "created", "created", seed_post.pk), ("old.txt", "unchanged", "unchanged", existing.pk)]
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.IMPORTED and batch.user.username == "importer"
+
+
+def test_confirming_twice_imports_once(importer):
+    upload(importer, [named("a.txt", small_post().encode())])
+    batch = ImportBatch.objects.get()
+    confirm(importer, batch)
+    url = f"/admin/posts/importbatch/{batch.pk}/review/"
+    response = importer.post(url, {"csrfmiddlewaretoken": token(importer, url)}, follow=True)
+    assert "すでに取り込まれています" in response.content.decode()
+    assert Post.objects.count() == 1
+
+
+def test_pasted_text_is_imported_like_a_file(importer):
+    status, preview = upload(importer, text=small_post(title="貼り付けた投稿"))
+    assert "貼り付けたテキスト" in preview and "貼り付けた投稿" in preview
+    confirm(importer, ImportBatch.objects.get())
+    assert Post.objects.get().title == "貼り付けた投稿"
+
+
+def test_the_same_post_twice_in_one_batch_is_stored_once(importer):
+    text = small_post(title="二度").encode()
+    status, preview = upload(importer, [named("a.txt", text), named("b.txt", text)])
+    assert "同じバッチの「a.txt」と同じ投稿です" in preview
+    confirm(importer, ImportBatch.objects.get())
+    assert Post.objects.count() == 1
+    assert sorted(ImportFile.objects.values_list("outcome", flat=True)) == ["created", "unchanged"]
+
+
+def test_a_bad_file_is_refused_with_a_reason_while_the_good_ones_land(importer):
+    status, preview = upload(importer, [named("good.txt", small_post().encode()), named("image.txt", b"\x89PNG\r\n\x1a\n\x00")])
+    assert "binary file (a PNG image), not a text post" in preview
+    assert "取り込む(1ファイル)" in preview
+    confirm(importer, ImportBatch.objects.get())
+    assert Post.objects.count() == 1
+    assert ImportFile.objects.get(name="image.txt").outcome == "refused"
+
+
+def test_an_empty_form_says_what_to_do(importer):
+    status, page = upload(importer)
+    assert status == 200 and "ファイルを選ぶか、テキストを貼り付けてください。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused_while_uploading(importer, settings):
+    settings.POST_FILE_MAX_BYTES = 1000
+    status, preview = upload(importer, [named("big.txt", small_post().encode() * 20), named("ok.txt", small_post().encode())])
+    assert "too large: over the limit of 1000 bytes" in preview
+    assert ImportFile.objects.get(name="big.txt").planned == "refused"
+    assert ImportFile.objects.get(name="ok.txt").planned == "created"
+
+
+def test_too_many_files_are_refused_with_a_message(importer, settings):
+    settings.IMPORT_MAX_FILES = 2
+    status, page = upload(importer, [named(f"{n}.txt", small_post(title=str(n)).encode()) for n in range(3)])
+    assert status == 200 and "ファイルが多すぎます: 一度に2件までです。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+# Zips --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_zip_of_posts_is_opened_and_other_members_skipped(importer):
+    archive = zip_of({"a.txt": small_post(title="甲").encode(), "dir/b.TXT": small_post(title="乙").encode(),
+                      "__MACOSX/._a.txt": b"\x00\x05", "readme.md": b"x"})
+    status, preview = upload(importer, [archive])
+    assert "posts.zip/a.txt" in preview and "posts.zip/dir/b.TXT" in preview
+    assert preview.count("skipped: not a .txt file") == 1
+    assert "binary file (contains NUL bytes)" in preview  # the __MACOSX member is a .txt in name only
+    confirm(importer, ImportBatch.objects.get())
+    assert sorted(Post.objects.values_list("title", flat=True)) == ["乙", "甲"]
+
+
+@pytest.mark.parametrize(
+    "members, links, reason",
+    [
+        ({"../evil.txt": b"x"}, (), "危険なファイル名があります(../evil.txt)"),
+        ({"/etc/evil.txt": b"x"}, (), "危険なファイル名があります(/etc/evil.txt)"),
+        ({"C:/evil.txt": b"x"}, (), "危険なファイル名があります(C:/evil.txt)"),
+        ({"a.txt": b"x"}, ("link.txt",), "リンクが含まれています(link.txt)"),
+        ({"inner.zip": b"PK\x03\x04"}, (), "中に別の圧縮ファイルがあります(inner.zip)"),
+        ({"inner.txt": b"PK\x03\x04 hidden zip"}, (), "中に別の圧縮ファイルがあります(inner.txt)"),
+    ],
+)
+def test_a_hostile_zip_is_refused_whole(importer, members, links, reason):
+    status, page = upload(importer, [zip_of(members, links=links)])
+    assert status == 200 and reason in page
+    assert ImportBatch.objects.count() == 0 and Post.objects.count() == 0
+
+
+def test_a_zip_bomb_is_stopped_by_the_bytes_it_actually_expands_to(importer, settings):
+    settings.IMPORT_ZIP_MAX_BYTES = 1_000_000
+    settings.POST_FILE_MAX_BYTES = 10_000_000
+    status, page = upload(importer, [zip_of({"bomb.txt": b"a" * 5_000_000})])
+    assert "展開後の合計が上限(976.562 KB)を超えます" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_zip_with_too_many_members_is_refused(importer, settings):
+    settings.IMPORT_MAX_FILES = 3
+    status, page = upload(importer, [zip_of({f"{n}.txt": b"x" for n in range(7)})])
+    assert "中のファイルが多すぎます(7件)" in page
+
+
+def test_a_broken_or_encrypted_zip_is_refused(importer):
+    status, page = upload(importer, [named("broken.zip", b"PK\x03\x04 not really")])
+    assert "ZIPとして読めません" in page
+    encrypted = zip_of({"a.txt": b"x"})
+    data = bytearray(encrypted.getvalue())
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):  # set the "encrypted" flag in both headers
+        at = data.index(header)
+        flag = at + (6 if header == b"PK\x03\x04" else 8)
+        data[flag] |= 1
+    status, page = upload(importer, [named("locked.zip", bytes(data))])
+    assert "暗号化されたファイルがあります(a.txt)" in page
+
+
+# Corrections survive re-imports -------------------------------------------------------------------------------------
+
+
+def change(client: Client, post: Post, **changes) -> str:
+    """Submit the post's admin change form with some fields changed (as a browser would)."""
+    url = f"/admin/posts/post/{post.pk}/change/"
+    fields = [(name, value) for name, value in form_fields(client.get(url).content.decode(), "post_form")]
+    for name, value in changes.items():
+        fields = [(n, v) for n, v in fields if n != name] + [(name, v) for v in (value if isinstance(value, list) else [value])]
+    data = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return url
+
+
+def test_corrections_survive_a_reimport_and_are_shown(importer):
+    post = import_file(SEED).post
+    other = Source.objects.create(name="訂正先", slug="訂正先")
+    topic = Topic.objects.get(name="北朝鮮")
+    quote = post.quotes.get(position=3)
+    url = change(importer, post, published_on="2025-08-09", title="直した題名", topics=[str(topic.pk)],
+                 **{"quotes-2-source": str(other.pk)})
+
+    post.refresh_from_db()
+    assert (post.published_on.isoformat(), post.title) == ("2025-08-09", "直した題名")
+    assert set(post.corrections) == {"published_on", "title", "topics", "quotes"}
+    page = importer.get(url).content.decode()
+    assert "公開日: 2025-08-09" in page and "引用3の情報源: 訂正先" in page and "トピック: 北朝鮮" in page
+
+    edited = SEED.read_text(encoding="utf-8").replace("横山氏の記事では", "横山氏の記事(改)では")
+    assert import_text(edited, name=SEED.name).outcome == "updated"
+
+    post.refresh_from_db()
+    assert post.commentary.startswith("横山氏の記事(改)では")  # what the parser reads is updated
+    assert (post.published_on.isoformat(), post.title) == ("2025-08-09", "直した題名")  # what the admin set is kept
+    assert post.quotes.get(position=3).source == other
+    assert quote.original_title == post.quotes.get(position=3).original_title
+    assert list(post.topics.values_list("name", flat=True)) == ["北朝鮮"]
+    assert Post.objects.count() == 1
+
+
+def test_an_uncorrected_post_has_no_corrections(importer):
+    post = import_file(SEED).post
+    change(importer, post)  # saved without changing anything
+    post.refresh_from_db()
+    assert post.corrections == {}
+
+
+# Re-parse, clear corrections, merge sources ---------------------------------------------------------------------------
+
+
+def test_reparse_previews_what_changes_then_reads_the_stored_text_again(importer):
+    post = import_file(SEED).post
+    Quote.objects.filter(post=post, position=1).update(translated_title="古いパーサーの訳題")
+    Post.objects.filter(pk=post.pk).update(warnings=["line 9: old warning"])
+    changelist = "/admin/posts/post/"
+    data = {"action": "reparse_posts", "_selected_action": [post.pk], "csrfmiddlewaretoken": token(importer, changelist)}
+
+    preview = importer.post(changelist, data).content.decode()
+    assert "読み直した後" in preview and "古いパーサーの訳題" in preview and "引用1の訳題" in preview
+    assert "CIA長官ジョン・ラトクリフとFBI長官パテルは" in preview
+    assert Quote.objects.get(post=post, position=1).translated_title == "古いパーサーの訳題"  # nothing changed yet
+
+    response = importer.post(changelist, {**data, "apply": "yes"})
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.quotes.get(position=1).translated_title.startswith("CIA長官ジョン・ラトクリフ")
+    assert post.warnings == [] and post.revisions.count() == 0
+
+
+def test_merging_sources_moves_quotes_and_keeps_the_name_as_an_alias(importer):
+    import_file(SEED)
+    duplicate = Source.objects.create(name="阿波罗新闻网(簡体)", slug="dup", domains=["m.aboluowang.com"])
+    Quote.objects.filter(source__name="Rasmussen Reports").update(source=duplicate)
+    target = Source.objects.get(name="阿波羅新聞網")
+    changelist = "/admin/posts/source/"
+    admin = User.objects.create_superuser("root", password="x")
+    client = client_for(admin)
+    data = {"action": "merge_sources", "_selected_action": [target.pk, duplicate.pk], "csrfmiddlewaretoken": token(client, changelist)}
+    assert "まとめ先" in client.post(changelist, data).content.decode()
+    client.post(changelist, {**data, "apply": "yes", "target": str(target.pk)})
+
+    target.refresh_from_db()
+    assert not Source.objects.filter(pk=duplicate.pk).exists()
+    assert target.quotes.count() == 4
+    assert "阿波罗新闻网(簡体)" in target.aliases and "m.aboluowang.com" in target.domains
+
+
+def test_the_upload_handler_stops_storing_a_file_past_its_limit(settings, rf):
+    from posts.upload_handlers import LimitedUploadHandler
+
+    settings.POST_FILE_MAX_BYTES = 100
+    handler = LimitedUploadHandler(rf.post("/"))
+    handler.new_file("files", "big.txt", "text/plain", 1000)
+    for start in range(0, 1000, 64):
+        handler.receive_data_chunk(b"x" * 64, start)
+    file = handler.file_complete(1000)
+    assert file.too_large and file.size == 1024
+    file.seek(0, 2)
+    assert file.tell() <= 100  # what was stored on disk
+
+
+def test_previews_nobody_confirmed_for_a_week_are_dropped(importer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    stale = ImportBatch.objects.create()
+    ImportFile.objects.create(batch=stale, position=1, name="old.txt", size=1, planned="created", text="古い")
+    ImportBatch.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    recent = ImportBatch.objects.create()
+    upload(importer, [named("a.txt", small_post().encode())])
+    assert not ImportBatch.objects.filter(pk=stale.pk).exists()
+    assert ImportBatch.objects.filter(pk=recent.pk).exists()

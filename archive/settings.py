@@ -134,6 +134,7 @@ POST_FILE_MAX_BYTES = env.int("POST_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 # The admin's importer: files in one batch, and a zip's members decompressed.
 IMPORT_MAX_FILES = env.int("IMPORT_MAX_FILES", default=200)
 IMPORT_ZIP_MAX_BYTES = env.int("IMPORT_ZIP_MAX_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_REQUEST_BYTES = env.int("IMPORT_MAX_REQUEST_BYTES", default=IMPORT_ZIP_MAX_BYTES + 10 * 1024 * 1024)
 # Pasted text travels as a form field: let it be as large as a file may be.
 DATA_UPLOAD_MAX_MEMORY_SIZE = POST_FILE_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES * 5  # well past ours, which answers with a message

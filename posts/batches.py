@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
 from posts.decoding import RefusedFile, decode_post
-from posts.importing import FAILED, import_text, plan_text
+from posts.dates import iso
+from posts.importing import FAILED, import_or_fail, plan_text
 from posts.models import ImportBatch, ImportFile, Source
 from posts.uploads import Upload
 
 ABANDONED_AFTER = dt.timedelta(days=7)
 
 
-def preview_batch(user, uploads: list[Upload]) -> ImportBatch:
+def preview_batch(user, uploads: Iterable[Upload]) -> ImportBatch:
     """Read, decode and parse each file; store what importing it would do. Nothing is imported.
 
-    Previews nobody confirmed for a week (and the texts they hold) are dropped.
+    `uploads` is read one file at a time (a refused upload, raised midway,
+    leaves no batch). Previews nobody confirmed for a week, and the texts they
+    hold, are dropped.
     """
     ImportBatch.objects.filter(
         status=ImportBatch.Status.PREVIEWED, created_at__lt=timezone.now() - ABANDONED_AFTER
@@ -50,20 +54,22 @@ def preview_batch(user, uploads: list[Upload]) -> ImportBatch:
 
 
 def import_batch(batch: ImportBatch) -> bool:
-    """Import every file the preview accepted, each post in its own transaction; False if already done."""
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
-        status=ImportBatch.Status.IMPORTING
-    )
-    if not claimed:
+    """Import the files the preview accepted, each post in its own transaction; False if nothing was left.
+
+    Files already done are skipped, so a confirm that was cut short (a timeout,
+    a restart) finishes when confirmed again; two confirms at once import each
+    post once, since the write path is idempotent, and the first record wins.
+    """
+    pending = batch.files.filter(outcome="").exclude(planned=ImportFile.Outcome.REFUSED).order_by("position")
+    if batch.status == ImportBatch.Status.IMPORTED or not pending.exists():
         return False
-    for record in batch.files.exclude(planned=ImportFile.Outcome.REFUSED).order_by("position"):
-        result = import_text(record.text, name=record.name, encoding=record.encoding or "utf-8")
-        record.outcome = result.outcome
-        record.error = result.error
-        record.post = result.post
-        if result.outcome != FAILED:
-            record.text = ""  # the post keeps it (raw_text, or a revision)
-        record.save(update_fields=["outcome", "error", "post", "text"])
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING)
+    for record in pending:
+        result = import_or_fail(record.text, name=record.name, encoding=record.encoding or "utf-8")
+        kept_text = record.text if result.outcome == FAILED else ""  # a stored post keeps its own text
+        ImportFile.objects.filter(pk=record.pk, outcome="").update(
+            outcome=result.outcome, error=result.error, post=result.post, text=kept_text
+        )
     batch.files.filter(planned=ImportFile.Outcome.REFUSED).update(outcome=ImportFile.Outcome.REFUSED)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTED, imported_at=timezone.now())
     return True
@@ -74,15 +80,15 @@ def _summary(plan, known: set[str], duplicate_of: str | None) -> dict:
     return {
         "title": parsed.title,
         "article": {
-            "date": _iso(parsed.article.date),
+            "date": iso(parsed.article.date),
             "outlet": parsed.article.outlet,
             "author": parsed.article.author,
             "new_outlet": bool(parsed.article.outlet) and parsed.article.outlet not in known,
         },
-        "published_on": _iso(parsed.published_on),
+        "published_on": iso(parsed.published_on),
         "quotes": [
             {
-                "date": _iso(q.date),
+                "date": iso(q.date),
                 "outlet": q.outlet,
                 "new_outlet": bool(q.outlet) and q.outlet not in known,
                 "original_title": q.original_title,
@@ -94,9 +100,6 @@ def _summary(plan, known: set[str], duplicate_of: str | None) -> dict:
         "commentary_chars": len(parsed.commentary),
         "article_chars": len(parsed.article_body),
         "existing_post": plan.existing.pk if plan.existing else None,
+        "kept_corrections": plan.existing.correction_lines() if plan.existing else [],
         "duplicate_of": duplicate_of,
     }
-
-
-def _iso(date) -> str | None:
-    return date.isoformat() if date else None

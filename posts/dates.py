@@ -39,6 +39,10 @@ class MonthDay:
     year: int | None = None
 
 
+def iso(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
 def safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)

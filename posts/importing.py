@@ -91,12 +91,13 @@ def plan_text(text: str, *, today: dt.date | None = None, outlets: OutletDirecto
 
 
 def import_text(
-    text: str, *, name: str, encoding: str = "utf-8", today: dt.date | None = None, reparse: bool = False
+    text: str, *, name: str, encoding: str = "utf-8", today: dt.date | None = None, into: Post | None = None
 ) -> ImportResult:
     """Store one decoded post; report created, updated or unchanged.
 
-    `reparse` stores a post again from the same text (with the current parser)
-    instead of calling it unchanged.
+    `into` re-reads a stored post from this text (its own, for a re-parse) with
+    the current parser, instead of calling it unchanged; the text must still
+    read as that post.
     """
     plan = plan_text(text, today=today)
     # Outlets first, each committed on its own, so that no post transaction holds them.
@@ -104,7 +105,11 @@ def import_text(
     with transaction.atomic():
         _lock(f"{plan.key}\n{plan.parsed.article.date}")
         post = _existing(plan.key, plan.parsed.article.date, plan.digest)  # again, under the lock
-        if post is not None and post.content_hash == plan.digest and not reparse:
+        if into is not None:
+            if post is not None and post.pk != into.pk:
+                return ImportResult(name, FAILED, error=f"now reads as the same post as #{post.pk}; not changed")
+            post = Post.objects.select_for_update().get(pk=into.pk)
+        elif post is not None and post.content_hash == plan.digest:
             return ImportResult(name, UNCHANGED, post, warnings=tuple(post.warnings))
         outcome = CREATED if post is None else UPDATED
         if post is not None and post.content_hash != plan.digest:
@@ -120,9 +125,20 @@ def import_text(
     return ImportResult(name, outcome, post, warnings=tuple(post.warnings))
 
 
+def import_or_fail(text: str, **kwargs) -> ImportResult:
+    """`import_text`, with any error a `failed` result: one file's failure never stops the others."""
+    try:
+        return import_text(text, **kwargs)
+    except DatabaseError as error:
+        return ImportResult(kwargs["name"], FAILED, error=f"database error: {_first_line(error)}")
+    except Exception as error:
+        logger.exception("importing %s failed", kwargs["name"])
+        return ImportResult(kwargs["name"], FAILED, error=f"internal error ({type(error).__name__}): {_first_line(error)}")
+
+
 def reparse(post: Post) -> ImportResult:
     """Read a stored post again from its raw text with the current parser (corrections kept)."""
-    return import_text(post.raw_text, name=post.source_file, encoding=post.encoding, reparse=True)
+    return import_or_fail(post.raw_text, name=post.source_file, encoding=post.encoding, into=post)
 
 
 def _existing(key: str, article_date: dt.date | None, digest: str) -> Post | None:
@@ -140,7 +156,7 @@ def import_bytes(data: bytes, *, name: str, today: dt.date | None = None) -> Imp
         text, encoding = decode_post(data)
     except RefusedFile as refusal:
         return ImportResult(name, FAILED, error=str(refusal))
-    return _import_or_fail(text, name=name, encoding=encoding, today=today)
+    return import_or_fail(text, name=name, encoding=encoding, today=today)
 
 
 def read_post_file(path: Path) -> tuple[str, str]:
@@ -159,7 +175,7 @@ def import_file(path: Path, *, today: dt.date | None = None) -> ImportResult:
         text, encoding = read_post_file(path)
     except RefusedFile as refusal:
         return ImportResult(name, FAILED, error=str(refusal))
-    return _import_or_fail(text, name=name, encoding=encoding, today=today)
+    return import_or_fail(text, name=name, encoding=encoding, today=today)
 
 
 def find_post_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -172,17 +188,6 @@ def find_post_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield from sorted(p for p in path.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
         else:
             yield path
-
-
-def _import_or_fail(text: str, **kwargs) -> ImportResult:
-    # One file's failure (its transaction rolled back) must never stop the others.
-    try:
-        return import_text(text, **kwargs)
-    except DatabaseError as error:
-        return ImportResult(kwargs["name"], FAILED, error=f"database error: {_first_line(error)}")
-    except Exception as error:
-        logger.exception("importing %s failed", kwargs["name"])
-        return ImportResult(kwargs["name"], FAILED, error=f"internal error ({type(error).__name__}): {_first_line(error)}")
 
 
 def _first_line(error: Exception) -> str:

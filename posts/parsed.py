@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from posts.dates import iso
+
 
 @dataclass(frozen=True)
 class ParseWarning:
@@ -57,11 +59,11 @@ class ParsedPost:
         """The parsed form of post-format.md (without "file")."""
         return {
             "title": self.title,
-            "article": {"date": _iso(self.article.date), "outlet": self.article.outlet, "author": self.article.author},
-            "published_on": _iso(self.published_on),
+            "article": {"date": iso(self.article.date), "outlet": self.article.outlet, "author": self.article.author},
+            "published_on": iso(self.published_on),
             "quotes": [
                 {
-                    "date": _iso(q.date),
+                    "date": iso(q.date),
                     "outlet": q.outlet,
                     "original_title": q.original_title,
                     "title": q.title,
@@ -76,7 +78,3 @@ class ParsedPost:
             "links": list(self.links),
             "warnings": [str(w) for w in self.warnings],
         }
-
-
-def _iso(date: dt.date | None) -> str | None:
-    return date.isoformat() if date else None

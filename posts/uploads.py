@@ -59,10 +59,12 @@ def read_uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Uploa
 def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
     for file in files:
         name = file.name or "(名前なし)"
-        if name.lower().endswith(".zip"):
+        zipped = name.lower().endswith(".zip")
+        if getattr(file, "too_large", False):
+            limit = limits.zip_bytes if zipped else limits.file_bytes
+            yield Upload(name, file.size, error=f"too large: over the limit of {size_text(limit)}")
+        elif zipped:
             yield from read_zip(file, name, limits)
-        elif getattr(file, "too_large", False):
-            yield Upload(name, file.size, error=f"too large: over the limit of {size_text(limits.file_bytes)}")
         else:
             yield _read(name, file, file.size, limits)
     if pasted.strip():
@@ -74,14 +76,13 @@ def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
 
 
 def read_zip(stream: BinaryIO, zip_name: str, limits: Limits) -> Iterator[Upload]:
-    try:
-        archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-        raise RefusedUpload(f"{zip_name}: ZIPとして読めません({error})") from None
+    entries = _entry_count(stream)
+    if entries is None or entries > limits.files * 2:
+        shown = "数えきれないほど" if entries is None else f"{entries}件"
+        raise RefusedUpload(f"{zip_name}: 中のファイルが多すぎます({shown})。")
+    archive = _open_zip(stream, zip_name)
     with archive:
         members = archive.infolist()
-        if len(members) > limits.files * 2:
-            raise RefusedUpload(f"{zip_name}: 中のファイルが多すぎます({len(members)}件)。")
         for info in members:
             _check_member(zip_name, info)
         total = 0
@@ -106,6 +107,38 @@ def read_zip(stream: BinaryIO, zip_name: str, limits: Limits) -> Iterator[Upload
             if data.startswith(ARCHIVE_MAGIC):
                 raise RefusedUpload(f"{zip_name}: 中に別の圧縮ファイルがあります({info.filename})。")
             yield Upload(name, len(data), data)
+
+
+def _entry_count(stream: BinaryIO) -> int | None:
+    """The number of members a zip says it has (its end record), read before its directory is.
+
+    None when the record cannot be found or says "more than 65,535" (ZIP64):
+    more than any batch may hold either way.
+    """
+    stream.seek(0, 2)
+    size = stream.tell()
+    tail_size = min(size, 65_535 + 22)
+    stream.seek(size - tail_size)
+    tail = stream.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    stream.seek(0)
+    if at < 0 or at + 12 > len(tail):
+        return 0  # not a zip: ZipFile says so
+    count = int.from_bytes(tail[at + 10 : at + 12], "little")
+    return None if count == 0xFFFF else count
+
+
+def _open_zip(stream: BinaryIO, zip_name: str) -> zipfile.ZipFile:
+    """The archive, its names read as CP932 when not flagged UTF-8 (as Japanese Windows writes them)."""
+    for encoding in ("cp932", None):
+        try:
+            stream.seek(0)
+            return zipfile.ZipFile(stream, metadata_encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise RefusedUpload(f"{zip_name}: ZIPとして読めません({error})") from None
+    raise RefusedUpload(f"{zip_name}: ZIPのファイル名を読めません。")
 
 
 def _check_member(zip_name: str, info: zipfile.ZipInfo) -> None:

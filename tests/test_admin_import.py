@@ -370,3 +370,170 @@ def test_previews_nobody_confirmed_for_a_week_are_dropped(importer):
     upload(importer, [named("a.txt", small_post().encode())])
     assert not ImportBatch.objects.filter(pk=stale.pk).exists()
     assert ImportBatch.objects.filter(pk=recent.pk).exists()
+
+
+# After review: failures, resumption, permissions on every step, escaping ---------------------------------------------
+
+
+def test_a_file_that_fails_on_confirm_is_recorded_and_the_others_land(importer, monkeypatch):
+    from posts import importing
+
+    real = importing.import_text
+
+    def breaking(text, **kwargs):
+        if "壊れる" in text:
+            raise ValueError("boom")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(importing, "import_text", breaking)
+    upload(importer, [named("a.txt", small_post(title="壊れる").encode()), named("b.txt", small_post(title="無事").encode())])
+    result = confirm(importer, ImportBatch.objects.get())
+    assert "1件は失敗しました" in result and "internal error (ValueError): boom" in result
+    assert list(Post.objects.values_list("title", flat=True)) == ["無事"]
+    failed = ImportFile.objects.get(name="a.txt")
+    assert failed.outcome == "failed" and failed.text  # kept, so it can be tried again
+    assert ImportBatch.objects.get().status == ImportBatch.Status.IMPORTED
+
+
+def test_a_confirm_cut_short_finishes_when_confirmed_again(importer):
+    upload(importer, [named("a.txt", small_post(title="一").encode()), named("b.txt", small_post(title="二").encode())])
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING)  # as if a worker had died
+    import_text(small_post(title="一"), name="a.txt")
+    ImportFile.objects.filter(name="a.txt").update(outcome="created")
+    confirm(importer, batch)
+    assert sorted(Post.objects.values_list("title", flat=True)) == ["一", "二"]
+    assert ImportFile.objects.get(name="b.txt").outcome == "created"
+
+
+def test_posting_without_permission_is_refused_before_anything_is_read():
+    staff = User.objects.create_user("staff", password="x", is_staff=True)
+    client = client_for(staff)
+    client.get("/admin/")
+    response = client.post(NEW, {"files": [named("a.txt", b"x")]})
+    assert response.status_code == 403
+    owner = User.objects.create_user("owner", password="x", is_staff=True)
+    batch = ImportBatch.objects.create(user=owner)
+    url = f"/admin/posts/importbatch/{batch.pk}/review/"
+    assert client.post(url).status_code == 403
+
+
+def test_someone_elses_batch_cannot_be_confirmed(importer):
+    other = User.objects.create_user("other", password="x", is_staff=True)
+    batch = ImportBatch.objects.create(user=other)
+    ImportFile.objects.create(batch=batch, position=1, name="a.txt", size=1, planned="created", text=small_post())
+    url = f"/admin/posts/importbatch/{batch.pk}/review/"
+    importer.get("/admin/")
+    response = importer.post(url, {"csrfmiddlewaretoken": importer.cookies["csrftoken"].value})
+    assert response.status_code == 403 and Post.objects.count() == 0
+
+
+def test_an_upload_larger_than_a_batch_may_be_is_refused_unread(importer, settings):
+    settings.IMPORT_MAX_REQUEST_BYTES = 10_000
+    response = importer.post(NEW, {"files": [named("a.txt", b"x" * 20_000)], "csrfmiddlewaretoken": token(importer)})
+    assert response.status_code == 413
+    assert "送信が大きすぎます" in response.content.decode()
+
+
+def test_a_zip_over_its_size_limit_says_so(importer, settings):
+    settings.IMPORT_ZIP_MAX_BYTES = 2_000
+    import random
+
+    noise = random.Random(0).randbytes(3000)  # does not compress
+    archive = zip_of({f"{n}.txt": noise for n in range(3)}, name="large.zip")
+    zipfile_bytes = len(archive.getvalue())
+    assert zipfile_bytes > 2_000
+    status, preview = upload(importer, [archive])
+    assert "large.zip" in preview and "too large: over the limit of 1.95312 KB" in preview
+
+
+def test_japanese_file_names_in_a_windows_zip_are_read(importer):
+    class WindowsName(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self):  # as Japanese Windows writes names: CP932, no UTF-8 flag
+            return self.filename.encode("cp932"), self.flag_bits
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(WindowsName("投稿一.txt"), small_post().encode())
+    status, preview = upload(importer, [named("win.zip", buffer.getvalue())])
+    assert "win.zip/投稿一.txt" in preview
+
+
+def test_file_names_and_text_are_escaped_on_the_preview(importer):
+    hostile = "<img src=x onerror=alert(1)>"
+    status, preview = upload(importer, [named(f"{hostile}.txt", small_post(title=hostile).encode())])
+    assert hostile not in preview
+    assert "&lt;img src=x onerror=alert(1)&gt;" in preview
+
+
+def test_quotes_and_links_are_corrected_on_their_post_not_on_their_own(importer):
+    admin = User.objects.create_superuser("root", password="x")
+    client = client_for(admin)
+    post = import_file(SEED).post
+    quote = post.quotes.first()
+    url = f"/admin/posts/quote/{quote.pk}/change/"
+    client.get(url)
+    assert client.post(url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}).status_code == 403
+    assert client.get("/admin/posts/link/add/").status_code == 403
+
+
+def test_a_corrected_title_is_searchable_at_once(importer, client):
+    post = import_file(SEED).post
+    change(importer, post, title="黒猫郵便の話")
+    html = client.get("/", {"q": "黒猫郵便"}).content.decode()
+    assert f'href="/posts/{post.pk}/?q=' in html
+
+
+def test_corrections_survive_a_reimport_through_the_importer(importer):
+    post = import_file(SEED).post
+    change(importer, post, published_on="2025-08-09")
+    edited = SEED.read_text(encoding="utf-8").replace("横山氏の記事では", "横山氏の記事(改)では")
+    status, preview = upload(importer, [named("seed.txt", edited.encode())])
+    assert "予定: <strong class=\"plan-updated\">更新</strong>" in preview
+    assert "管理者の修正が残ります" in preview and "公開日: 2025-08-09" in preview
+    confirm(importer, ImportBatch.objects.get())
+    post.refresh_from_db()
+    assert post.published_on.isoformat() == "2025-08-09" and post.commentary.startswith("横山氏の記事(改)")
+
+
+def test_reparse_and_merge_keep_corrections(importer):
+    post = import_file(SEED).post
+    other = Source.objects.create(name="訂正先", slug="訂正先")
+    change(importer, post, published_on="2025-08-09", **{"quotes-0-source": str(other.pk)})
+    from posts.admin.actions import merge_into
+    from posts.importing import reparse
+
+    assert reparse(post).outcome == "updated"
+    post.refresh_from_db()
+    assert post.published_on.isoformat() == "2025-08-09" and post.quotes.get(position=1).source == other
+    target = Source.objects.get(name="The Gateway Pundit")
+    merge_into(target, [other])
+    reparse(post)
+    post.refresh_from_db()
+    assert post.quotes.get(position=1).source == target
+    assert post.corrections["quotes"]["1"]["source"] == target.pk
+
+
+def test_reparse_never_writes_over_another_post():
+    from posts.importing import reparse
+
+    first = import_text(small_post(title="甲"), name="a.txt").post
+    second = import_text(small_post(title="乙"), name="b.txt").post
+    Post.objects.filter(pk=second.pk).update(raw_text=small_post(title="甲"))
+    second.refresh_from_db()
+    result = reparse(second)
+    assert result.outcome == "failed" and f"same post as #{first.pk}" in result.error
+    first.refresh_from_db()
+    assert first.title == "甲" and first.revisions.count() == 0
+
+
+def test_clearing_corrections_reads_the_text_again(importer):
+    post = import_file(SEED).post
+    change(importer, post, published_on="2025-08-09")
+    admin = User.objects.create_superuser("root", password="x")
+    client = client_for(admin)
+    changelist = "/admin/posts/post/"
+    data = {"action": "clear_corrections", "_selected_action": [post.pk], "csrfmiddlewaretoken": token(client, changelist)}
+    assert client.post(changelist, data).status_code == 302
+    post.refresh_from_db()
+    assert post.corrections == {} and post.published_on.isoformat() == "2025-08-05"

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.template.response import TemplateResponse
 
+from posts.dates import iso
 from posts.importing import FAILED, plan_text, reparse
 from posts.models import Post, Quote, Source
 
@@ -105,18 +106,21 @@ def merge_sources(model_admin, request, queryset):
 
 def merge_into(target: Source, others: list[Source]) -> int:
     """Move the others' quotes and commented articles to `target`; their names become its aliases."""
+    merged = {other.pk for other in others}
     with transaction.atomic():
-        for other in others:
-            Quote.objects.filter(source=other).update(source=target)
-            Post.objects.filter(article_outlet=other).update(article_outlet=target)
-            for post in Post.objects.filter(corrections__has_key="quotes"):
-                for correction in post.corrections["quotes"].values():
-                    if correction["source"] == other.pk:
+        Quote.objects.filter(source__in=merged).update(source=target)
+        Post.objects.filter(article_outlet__in=merged).update(article_outlet=target)
+        for post in Post.objects.filter(corrections__has_key="quotes"):
+            corrections = post.corrections["quotes"].values()
+            if any(c["source"] in merged for c in corrections):
+                for correction in corrections:
+                    if correction["source"] in merged:
                         correction["source"] = target.pk
                 post.save(update_fields=["corrections"])
+        for other in others:
             target.aliases = _unique([*target.aliases, other.name, *other.aliases], exclude=target.name)
             target.domains = _unique([*target.domains, *other.domains])
-            other.delete()
+        Source.objects.filter(pk__in=merged).delete()
         target.save(update_fields=["aliases", "domains"])
     return len(others)
 
@@ -139,4 +143,4 @@ def _unique(items: list[str], exclude: str = "") -> list[str]:
 
 
 def _iso(date) -> str:
-    return date.isoformat() if date else ""
+    return iso(date) or ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from posts.batches import import_batch, preview_batch
+from posts.decoding import size_text
 from posts.models import ImportBatch, ImportFile
 from posts.upload_handlers import LimitedUploadHandler
 from posts.uploads import Limits, RefusedUpload, read_uploads
@@ -64,25 +65,37 @@ def urls(model_admin) -> list:
 
 @csrf_exempt  # checked by csrf_protect below, once the upload handlers are in place
 def new_import(request):
+    # Nothing of the request is read for someone who may not import, or past the size of a whole batch.
+    _require_permission(request)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_REQUEST_BYTES:
+        return _form_page(request, ImportForm(), f"送信が大きすぎます: 一度に{size_text(settings.IMPORT_MAX_REQUEST_BYTES)}までです。", 413)
     # Files are streamed to temporary files and stop being stored past their size limit.
     request.upload_handlers = [LimitedUploadHandler(request)]
+    try:
+        request.POST, request.FILES  # noqa: B018 - read now, so that Django's own limits become messages
+    except RequestDataTooBig:
+        return _form_page(request, ImportForm(), f"貼り付けたテキストが大きすぎます: {size_text(settings.POST_FILE_MAX_BYTES)}までです。", 413)
+    except TooManyFilesSent:
+        return _form_page(request, ImportForm(), f"ファイルが多すぎます: 一度に{settings.IMPORT_MAX_FILES}件までです。", 413)
     return _new_import(request)
 
 
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def _new_import(request):
-    _require_permission(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         limits = Limits(settings.POST_FILE_MAX_BYTES, settings.IMPORT_MAX_FILES, settings.IMPORT_ZIP_MAX_BYTES)
         try:
-            uploads = list(read_uploads(form.cleaned_data["files"], form.cleaned_data["text"], limits))
+            batch = preview_batch(request.user, read_uploads(form.cleaned_data["files"], form.cleaned_data["text"], limits))
         except RefusedUpload as refusal:
             form.add_error(None, str(refusal))
         else:
-            batch = preview_batch(request.user, uploads)
             return redirect("admin:posts_importbatch_review", batch.pk)
+    return _form_page(request, form)
+
+
+def _form_page(request, form: ImportForm, error: str = "", status: int = 200):
     return TemplateResponse(
         request,
         "admin/posts/import_form.html",
@@ -90,9 +103,11 @@ def _new_import(request):
             request,
             "投稿のインポート",
             form=form,
-            file_limit_mb=f"{settings.POST_FILE_MAX_BYTES / (1024 * 1024):g}",
+            error=error,
+            file_limit=size_text(settings.POST_FILE_MAX_BYTES),
             max_files=settings.IMPORT_MAX_FILES,
         ),
+        status=status,
     )
 
 
@@ -105,7 +120,11 @@ def review(request, batch_id: int):
         raise PermissionDenied
     if request.method == "POST":
         if import_batch(batch):
-            messages.success(request, "取り込みました。")
+            failed = batch.files.filter(outcome=ImportFile.Outcome.FAILED).count()
+            if failed:
+                messages.error(request, f"取り込みました。{failed}件は失敗しました(理由は各ファイルに)。")
+            else:
+                messages.success(request, "取り込みました。")
         else:
             messages.warning(request, "このバッチはすでに取り込まれています。")
         return redirect("admin:posts_importbatch_review", batch.pk)

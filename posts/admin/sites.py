@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html_join
 
 from posts.admin import actions, importer
+from posts.importing import FAILED, reparse
 from posts.models import ImportBatch, ImportFile, Link, Post, Quote, Revision, Source, Topic
 
 
@@ -110,6 +111,11 @@ class PostAdmin(admin.ModelAdmin):
                 if "source" in quote_form.changed_data:
                     post.record_quote_correction(quote_form.instance)
         post.save(update_fields=["corrections"])
+        if form.has_changed() or any(formset.has_changed() for formset in formsets):
+            # Through the write path, so that the search index and the topics follow the corrections.
+            result = reparse(post)
+            if result.outcome == FAILED:
+                self.message_user(request, f"検索用の索引を更新できませんでした: {result.error}", messages.ERROR)
 
     @admin.display(description="引用", ordering="quote_total")
     def quote_count(self, post):
@@ -145,22 +151,32 @@ class SourceAdmin(admin.ModelAdmin):
         return source.quote_total
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the import writes from the text: browsable here, corrected on their post's page."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "date", "source", "post"]
     list_filter = ["source"]
     search_fields = ["original_title", "translated_title"]
     list_select_related = ["source", "post"]
-    raw_id_fields = ["post"]
-    autocomplete_fields = ["source"]
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(ReadOnlyAdmin):
     list_display = ["url", "domain", "post", "quote", "status_time"]
     search_fields = ["url", "domain"]
     list_select_related = ["post", "quote"]
-    raw_id_fields = ["post", "quote"]
 
 
 @admin.register(Topic)
@@ -180,7 +196,7 @@ class TopicAdmin(admin.ModelAdmin):
 class ImportFileInline(admin.TabularInline):
     model = ImportFile
     extra = 0
-    fields = ["position", "name", "size", "planned", "outcome", "error", "post", "content_hash"]
+    fields = ["position", "name", "size", "planned", "outcome", "error", "warnings", "post", "content_hash"]
     readonly_fields = fields
     can_delete = False
 
@@ -213,15 +229,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportFile)
-class ImportFileAdmin(admin.ModelAdmin):
+class ImportFileAdmin(ReadOnlyAdmin):
     list_display = ["name", "batch", "size", "planned", "outcome", "post", "error"]
     list_filter = ["outcome", "planned"]
     search_fields = ["name", "content_hash"]
     list_select_related = ["batch", "post"]
-    readonly_fields = [f.name for f in ImportFile._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

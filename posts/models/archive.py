@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from posts import lookups, passages, tokens  # noqa: F401 (lookups registers vector__matches)
+from posts.dates import iso
 from posts.outlets import KNOWN_OUTLETS, Outlet, OutletDirectory
 from posts.querysets import PassageQuerySet, PostQuerySet
 from posts.topics import matching_topics
@@ -178,14 +179,14 @@ class Post(models.Model):
             "file": self.source_file,
             "title": self.title,
             "article": {
-                "date": _iso(self.article_date),
+                "date": iso(self.article_date),
                 "outlet": self.article_outlet.name if self.article_outlet else "",
                 "author": self.article_author,
             },
-            "published_on": _iso(self.published_on),
+            "published_on": iso(self.published_on),
             "quotes": [
                 {
-                    "date": _iso(q.date),
+                    "date": iso(q.date),
                     "outlet": q.source.name if q.source else "",
                     "original_title": q.original_title,
                     "title": q.translated_title,
@@ -321,7 +322,7 @@ class Quote(models.Model):
     """A foreign news item quoted in a post."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="quotes")
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveIntegerField()
     date = models.DateField(null=True, blank=True, db_index=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
     outlet_as_written = models.TextField(blank=True)
@@ -344,7 +345,7 @@ class Link(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links")
     quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveIntegerField()
     url = models.TextField()
     domain = models.CharField(max_length=253, db_index=True)
     status_id = models.BigIntegerField(null=True, blank=True, help_text="X/Twitter status id")
@@ -357,10 +358,6 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return self.url
-
-
-def _iso(date) -> str | None:
-    return date.isoformat() if date else None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class ImportBatch(models.Model):
@@ -13,17 +14,19 @@ class ImportBatch(models.Model):
         IMPORTING = "importing", "取り込み中"
         IMPORTED = "imported", "取り込み済み"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
-    created_at = models.DateTimeField(auto_now_add=True)
-    imported_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="利用者"
+    )
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    created_at = models.DateTimeField("アップロード", auto_now_add=True)
+    imported_at = models.DateTimeField("取り込み", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "インポート"
 
     def __str__(self) -> str:
-        return f"#{self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"#{self.pk} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:posts_importbatch_review", args=[self.pk])
@@ -39,19 +42,21 @@ class ImportFile(models.Model):
         FAILED = "failed", "失敗"
         REFUSED = "refused", "拒否"
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
-    position = models.PositiveIntegerField()
-    name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField(help_text="Bytes as uploaded.")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files", verbose_name="インポート")
+    position = models.PositiveIntegerField("順番")
+    name = models.CharField("ファイル名", max_length=255)
+    size = models.PositiveBigIntegerField("サイズ", help_text="Bytes as uploaded.")
     content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the decoded text.")
     encoding = models.CharField(max_length=20, blank=True)
     text = models.TextField(blank=True, help_text="The decoded text, kept from the preview until it is imported.")
-    planned = models.CharField(max_length=10, choices=Outcome.choices, help_text="What the preview said it would do.")
+    planned = models.CharField("予定", max_length=10, choices=Outcome.choices, help_text="What the preview said it would do.")
     preview = models.JSONField(default=dict, blank=True, help_text="What the parser read, as the preview showed it.")
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    error = models.TextField(blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_files")
+    outcome = models.CharField("結果", max_length=10, choices=Outcome.choices, blank=True)
+    error = models.TextField("拒否・失敗の理由", blank=True)
+    warnings = models.JSONField("読み取りの注意", default=list, blank=True)
+    post = models.ForeignKey(
+        "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_files", verbose_name="投稿"
+    )
 
     class Meta:
         ordering = ["batch", "position"]

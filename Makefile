@@ -10,12 +10,23 @@ PORT ?= 8000
 CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup browser migrate seed serve stop
+POSTS ?= 10000
+
+.PHONY: run test setup browser tools bench migrate seed serve stop
 
 run: setup migrate seed serve
 
-test: setup browser
+test: setup browser tools
 	$(BIN)/pytest $(ARGS)
+
+# The benchmark (see README): generate POSTS posts, import them into a fresh database, measure.
+bench: setup tools
+	$(BIN)/python manage.py bench --posts $(POSTS) $(ARGS)
+
+# The benchmark's load test and baselines use wrk and ripgrep from Debian.
+tools:
+	@command -v wrk >/dev/null && command -v rg >/dev/null || { echo "Installing Debian's wrk and ripgrep for the benchmark"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk ripgrep curl >/dev/null; }
 
 # The browser tests drive Debian's Chromium (no browser download at run time).
 browser:

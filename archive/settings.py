@@ -96,6 +96,8 @@ else:
             "USER": "postgres",
         }
     }
+if env.str("DATABASE_NAME", default=""):  # another database on the same server (the benchmark's)
+    DATABASES["default"]["NAME"] = env.str("DATABASE_NAME")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 EMBEDDED_PG_DIR = Path(env.str("EMBEDDED_PG_DIR", default=str(BASE_DIR / "var" / "pgdata")))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection, models
+from contextlib import contextmanager
+
+from django.db import connection, models, transaction
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -12,10 +14,30 @@ from posts.query import ParsedQuery
 TITLE_WEIGHT = 4  # a match in the title ranks above a match in the text
 
 
+@contextmanager
+def search_plans():
+    """Make PostgreSQL search through the GIN index (a bitmap scan), whatever it estimates.
+
+    The planner does not count the cost of reading the tsvectors of the rows it
+    scans, so for frequent or prefix terms it picks a table scan, or a scan of
+    another index, that reads every passage: 700-1,100 ms at 2,000 posts,
+    against 17-45 ms through the GIN index.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        yield
+
+
 class PassageQuerySet(models.QuerySet):
     def matching(self, tsquery: str, parts: list[str] | None = None) -> PassageQuerySet:
         found = self.filter(vector__matches=tsquery)
         return found.filter(part__in=parts) if parts else found
+
+    def post_ids(self, tsquery: str, parts: list[str] | None = None) -> set[int]:
+        """The posts with a passage matching `tsquery`: one query, always through the index."""
+        with search_plans():
+            return set(self.matching(tsquery, parts).order_by().values_list("post_id", flat=True))
 
     def relevance(self, post_ids: list[int], query: ParsedQuery, parts: list[str] | None = None) -> dict[int, float]:
         """How strongly each of these posts matches: its passages' ts_rank, title matches weighing most."""
@@ -39,14 +61,23 @@ class PassageQuerySet(models.QuerySet):
 
 class PostQuerySet(models.QuerySet):
     def search(self, query: ParsedQuery, parts: list[str] | None = None) -> PostQuerySet:
-        """Posts that match every positive clause (within `parts`, if given) and no negated one."""
+        """Posts that match every positive clause (within `parts`, if given) and no negated one.
+
+        Each clause is looked up on its own, through the index, into a set of post
+        ids: a plan that stays the same whatever the planner thinks of the filters.
+        """
         from posts.models import Passage
 
         found = self
+        wanted = None
         for clause in query.positive:
-            found = found.filter(id__in=Passage.objects.matching(clause.tsquery(), parts).values("post_id"))
-        for clause in query.negative:
-            found = found.exclude(id__in=Passage.objects.matching(clause.tsquery()).values("post_id"))
+            ids = Passage.objects.post_ids(clause.tsquery(), parts)
+            wanted = ids if wanted is None else wanted & ids
+        if wanted is not None:
+            found = found.filter(id__any=sorted(wanted))
+        unwanted = set().union(*(Passage.objects.post_ids(clause.tsquery()) for clause in query.negative))
+        if unwanted:
+            found = found.exclude(id__any=sorted(unwanted))
         return found
 
     def newest(self) -> PostQuerySet:
@@ -92,15 +123,15 @@ class PostQuerySet(models.QuerySet):
 
     def source_counts(self, limit: int = 20) -> list[dict]:
         """Outlets by how many of these posts quote them or comment on their articles."""
-        ids_sql, ids_params = self.order_by().values("id").query.sql_with_params()
-        sql = f"""
+        ids = list(self.order_by().values_list("id", flat=True))
+        sql = """
             SELECT s.slug, s.name, COUNT(*) AS posts
             FROM (
-                SELECT q.post_id, q.source_id FROM posts_quote q
-                WHERE q.post_id IN ({ids_sql}) AND q.source_id IS NOT NULL
+                SELECT DISTINCT q.post_id, q.source_id FROM posts_quote q
+                WHERE q.post_id = ANY(%s) AND q.source_id IS NOT NULL
                 UNION
                 SELECT p.id, p.article_outlet_id FROM posts_post p
-                WHERE p.id IN ({ids_sql}) AND p.article_outlet_id IS NOT NULL
+                WHERE p.id = ANY(%s) AND p.article_outlet_id IS NOT NULL
             ) AS pairs
             JOIN posts_source s ON s.id = pairs.source_id
             GROUP BY s.id, s.slug, s.name
@@ -108,5 +139,5 @@ class PostQuerySet(models.QuerySet):
             LIMIT %s
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*ids_params, *ids_params, limit])
+            cursor.execute(sql, [ids, ids, limit])
             return [{"slug": slug, "name": name, "posts": posts} for slug, name, posts in cursor.fetchall()]

@@ -10,10 +10,11 @@ indexes mapped back to the characters as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
-from posts.tokens import CJK, char_class, normalize, runs
+from posts.tokens import CJK, char_class, fold, normalize, runs
 
 RADIUS = 50
 Segments = list[tuple[str, bool]]
@@ -21,12 +22,13 @@ Segments = list[tuple[str, bool]]
 
 def find(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Sorted, merged (start, end) spans of `text` that match any of `terms`, as search matches them."""
+    patterns = [(pattern, term_runs) for pattern, term_runs in map(_pattern, terms) if pattern is not None]
+    folded = fold(text)  # fast: only a text that matches is mapped back character by character
+    if not any(pattern.search(folded) for pattern, _ in patterns):
+        return []
     normalized, origin = normalize(text)
     spans = []
-    for term in terms:
-        pattern, term_runs = _pattern(term)
-        if pattern is None:
-            continue
+    for pattern, term_runs in patterns:
         for match in pattern.finditer(normalized):
             if _aligned(normalized, match, term_runs):
                 spans.append((origin[match.start()], origin[match.end() - 1] + 1))
@@ -51,6 +53,7 @@ def snippets(text: str, terms: Iterable[str], limit: int = 2, radius: int = RADI
     return [_segments(text, spans, start, end) for start, end in windows]
 
 
+@functools.lru_cache(maxsize=256)
 def _pattern(term: str) -> tuple[re.Pattern | None, list]:
     normalized, _ = normalize(term)
     term_runs = list(runs(normalized))

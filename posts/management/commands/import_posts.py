@@ -1,11 +1,16 @@
 import json
+import multiprocessing
 import sys
+from concurrent.futures import ProcessPoolExecutor
+
+import django
+from django.db import connections
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from posts.decoding import RefusedFile
-from posts.importing import FAILED, OUTCOMES, ImportResult, display_name, find_post_files, import_file, read_post_file
+from posts.importing import FAILED, OUTCOMES, display_name, find_post_files, import_file, read_post_file
 from posts.parser import parse_post
 
 
@@ -19,24 +24,26 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="files or directories")
         parser.add_argument("--dry-run", action="store_true", help="parse only; touch no database")
         parser.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+        parser.add_argument(
+            "--jobs", type=int, default=1, help="import in this many processes at once (each post is still one transaction)"
+        )
 
-    def handle(self, *, paths, dry_run, format, verbosity, **options):
+    def handle(self, *, paths, dry_run, format, verbosity, jobs, **options):
         files = list(find_post_files(paths))
         if dry_run:
             failed = sum(self.print_parsed(path, format) for path in files)
         else:
-            failed = self.import_all(files, format, verbosity)
+            failed = self.import_all(files, format, verbosity, jobs)
         if failed:
             raise CommandError(f"{failed} of {len(files)} files failed", returncode=1)
 
-    def import_all(self, files, format, verbosity) -> int:
+    def import_all(self, files, format, verbosity, jobs) -> int:
         counts = dict.fromkeys(OUTCOMES, 0)
         with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-            for path in files:
-                result = import_file(path)
-                counts[result.outcome] += 1
+            for line in _imported(files, jobs):
+                counts[line["outcome"]] += 1
                 with bar.external_write_mode():
-                    self.report(result, format, verbosity)
+                    self.report(line, format, verbosity)
                 bar.update()
         if format == "json":
             self.stdout.write(json.dumps({"summary": counts}))
@@ -44,19 +51,18 @@ class Command(BaseCommand):
             self.stdout.write(" / ".join(f"{counts[o]} {o}" for o in OUTCOMES))
         return counts[FAILED]
 
-    def report(self, result: ImportResult, format: str, verbosity: int) -> None:
+    def report(self, line: dict, format: str, verbosity: int) -> None:
         if format == "json":
-            line = {"file": result.name, "outcome": result.outcome}
-            line |= {"error": result.error} if result.error else {"post": result.post.pk, "warnings": list(result.warnings)}
-            self.stdout.write(json.dumps(line, ensure_ascii=False))
-        elif result.outcome == FAILED:
-            self.stdout.write(self.style.ERROR(f"failed     {result.name}: {result.error}"))
+            shown = {"file": line["file"], "outcome": line["outcome"]}
+            shown |= {"error": line["error"]} if line["error"] else {"post": line["post"], "warnings": line["warnings"]}
+            self.stdout.write(json.dumps(shown, ensure_ascii=False))
+        elif line["outcome"] == FAILED:
+            self.stdout.write(self.style.ERROR(f"failed     {line['file']}: {line['error']}"))
         else:
-            post = result.post
-            counts = f"{post.quotes.count()} quotes, {len(result.warnings)} warnings"
-            self.stdout.write(f"{result.outcome:<10} {result.name}  #{post.pk} {post.title[:40]} ({counts})")
+            counts = f"{line['quotes']} quotes, {len(line['warnings'])} warnings"
+            self.stdout.write(f"{line['outcome']:<10} {line['file']}  #{line['post']} {line['title'][:40]} ({counts})")
             if verbosity >= 2:
-                for warning in result.warnings:
+                for warning in line["warnings"]:
                     self.stdout.write(f"           warning: {warning}")
 
     def print_parsed(self, path, format) -> bool:
@@ -75,3 +81,27 @@ class Command(BaseCommand):
             for warning in parsed.warnings:
                 self.stdout.write(f"    warning: {warning}")
         return False
+
+
+def _imported(files, jobs: int):
+    """Each file's outcome, in order, imported here or by `jobs` worker processes."""
+    if jobs <= 1:
+        yield from map(_import_one, files)
+        return
+    connections.close_all()  # workers start fresh (spawned, not forked), with their own connections
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=django.setup) as pool:
+        yield from pool.map(_import_one, files, chunksize=4)
+
+
+def _import_one(path) -> dict:
+    result = import_file(path)
+    post = result.post
+    return {
+        "file": result.name,
+        "outcome": result.outcome,
+        "error": result.error,
+        "post": post.pk if post else None,
+        "title": post.title if post else "",
+        "quotes": post.quotes.count() if post else 0,
+        "warnings": list(result.warnings),
+    }

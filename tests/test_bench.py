@@ -1,0 +1,56 @@
+"""The benchmark end to end at a tiny size: it runs, measures every figure and writes its results.
+
+Benchmarks are not tests: these assert that the figures exist, never how good they are.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from posts.corpus import generate_post, query_words
+from posts.parser import parse_post
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_generated_posts_are_deterministic_and_read_as_posts():
+    text = generate_post(7, seed=3)
+    assert text == generate_post(7, seed=3) != generate_post(8, seed=3)
+    post = parse_post(text)
+    assert post.title and post.article.outlet and post.warnings == ()
+    assert all(q.outlet and q.date and q.links for q in post.quotes)
+    sizes = [len(generate_post(n, seed=3).encode()) for n in range(60)]
+    assert 2_000 <= min(sizes) and max(sizes) <= 110_000
+    assert 30_000 < sum(sizes) / len(sizes) < 70_000
+
+
+def test_query_classes_come_from_the_corpus_vocabulary():
+    words = query_words(0)
+    assert set(words) == {"kanji", "common_2char", "rare_2char", "phrase_4plus", "english", "chinese"}
+    assert all(len(group) == 5 for group in words.values())
+    assert all(len(w) == 1 for w in words["kanji"]) and all(w.isascii() for w in words["english"])
+
+
+def test_the_benchmark_runs_end_to_end(tmp_path):
+    out = tmp_path / "results"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--posts", "12", "--jobs", "2", "--load-seconds", "2", "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (result_file,) = out.glob("*-12.json")
+    results = json.loads(result_file.read_text())
+    assert results["import"]["outcomes"] == {"created": 12, "updated": 0, "unchanged": 0, "failed": 0}
+    assert results["import"]["posts_per_s"] > 0 and results["import"]["peak_rss_mb"] > 0
+    assert results["storage"]["vectors_mb"] > 0
+    assert set(results["search"]) == {f"{c}/{v}" for c in query_words(0) for v in ("alone", "source", "dates")}
+    assert all(m["page_ms"]["n"] == 15 for m in results["search"].values())
+    assert set(results["pages"]) == {"home", "post", "source"}
+    assert results["baselines"]["kanji"]["ilike_ms"]["p50"] > 0
+    assert results["load"]["requests_per_s"] > 0 and results["load"]["non_2xx"] == 0
+    assert "| posts/s" in (out / result_file.name.replace(".json", ".md")).read_text()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TWITTER_EPOCH_MS = 1288834974657
 FUTURE_SLACK = dt.timedelta(days=1)  # time zones: a post may be dated tomorrow, not later
@@ -37,6 +37,7 @@ class MonthDay:
     month: int
     day: int
     year: int | None = None
+    written: str = field(default="", compare=False)  # as it stood in the text, for warnings
 
 
 def iso(date: dt.date | None) -> str | None:

@@ -11,6 +11,7 @@ a line number, and every piece of text lands in some part of the result.
 from __future__ import annotations
 
 import bisect
+import re
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -141,8 +142,14 @@ class _Parser:
         if not date:
             self.warn(index, f"no date in the title line's parentheses: ({tail.group('meta')})")
             return _Title(title, None, *self._outlet_and_author(tail.group("meta").strip(), index))
-        rest = tail.group("meta")[date.end() :].strip()
+        rest = self._day_mark_or_outlet(date, tail.group("meta")[date.end() :].strip(), self.outlets.split_known_prefix)
         return _Title(title, syntax.month_day(date), *self._outlet_and_author(rest, index))
+
+    def _day_mark_or_outlet(self, date: re.Match, rest: str, known) -> str:
+        """`8月4日経`: the 日 read as the day's mark begins the outlet when only then is the outlet known (日経)."""
+        if date.group("mark") and not known(rest) and known("日" + rest):
+            return "日" + rest
+        return rest
 
     def _outlet_and_author(self, rest: str, index: int) -> tuple[str, str, str]:
         """(canonical outlet, author, outlet as written) from the title line's `outlet author`."""
@@ -173,7 +180,7 @@ class _Parser:
             if match:
                 inside, after, bracket_problem = syntax.bracketed(match.group("rest"))
                 original, translated, title_problem = syntax.split_title(inside)
-                outlet = match.group("outlet").strip()
+                outlet = self._day_mark_or_outlet(match, match.group("outlet").strip(), self.outlets.by_name)
                 problems = [p for p in (bracket_problem, title_problem) if p]
                 if not outlet:
                     problems.insert(0, "quote header without an outlet")
@@ -222,7 +229,7 @@ class _Parser:
         resolved = dates.resolve(written, evidence.anchor, not_after=self.today + FUTURE_SLACK)
         if resolved is None:
             year = f"{written.year:04d}/" if written.year is not None else ""
-            self.warn(index, f"not a date: {year}{written.month}/{written.day}")
+            self.warn(index, f"not a date: {written.written or f'{year}{written.month}/{written.day}'}")
         elif resolved > self.today + FUTURE_SLACK:
             self.warn(index, f"{resolved} is after the import date")
         return resolved

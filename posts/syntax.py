@@ -15,7 +15,7 @@ MAX_OUTLET_LENGTH = 60
 SPACE = " \t\u3000"
 _SP = f"[{SPACE}]"
 # M/D with an optional year; 日 closes a day only in the 8月4日 form (8/4日経 is 8/4 + 日経).
-_DATE = r"(?P<year>\d{4}[/／.年])?(?P<month>\d{1,2})[/／月](?P<day>\d{1,2})(?:(?<=月\d)日|(?<=月\d\d)日)?"
+_DATE = r"(?P<year>\d{4}[/／.年])?(?P<month>\d{1,2})[/／月](?P<day>\d{1,2})(?P<mark>(?<=月\d)日|(?<=月\d\d)日)?"
 
 DATE_RE = re.compile(rf"{_SP}*+{_DATE}")
 # The parenthesised part that ends a title line: `(8/4JBプレス 横山恭三)について`.
@@ -42,7 +42,8 @@ _URL_LINE_EXTRA = set(_URL_LINE_EXTRA_TEXT)
 
 def month_day(match: re.Match) -> MonthDay:
     year = match.group("year")
-    return MonthDay(int(match.group("month")), int(match.group("day")), int(year[:-1]) if year else None)
+    written = match.string[match.start("year" if year else "month") : match.end("mark" if match.group("mark") else "day")]
+    return MonthDay(int(match.group("month")), int(match.group("day")), int(year[:-1]) if year else None, written)
 
 
 def header_match(line: str) -> re.Match | None:

@@ -28,7 +28,7 @@ def assert_nothing_lost(text: str, post) -> None:
     for q in post.quotes:
         parts += [q.outlet_as_written, q.original_title, q.title, q.body, q.remark, *q.links, str(q.date)]
     parts += [str(w) for w in post.warnings]
-    kept, _ = normalize("\n".join(parts) + "について 記事")
+    kept, _ = normalize("\n".join(parts) + "について 記事 年月日")
     written, _ = normalize(text)
     missing = [word for word in words(written) if word not in kept]
     assert not missing, f"lost: {missing[:5]}"
@@ -259,6 +259,17 @@ def test_a_written_name_overruled_by_the_link_domain_is_named_in_a_warning():
 def test_an_outlet_may_start_with_a_digit_after_a_space():
     quote, _ = quote_of("8/4 9News<Title=題>\n本文")
     assert quote.outlet == "9News"
+
+
+def test_the_day_mark_may_begin_the_outlet():
+    # `8月4日経`: 8月4日 + 経 is no outlet, 8月4 + 日経 is.
+    post = parse("『題』(8月4日経 記者)について\n8月4日経<A=B>\nhttps://www.nikkei.com/article/x\n")
+    assert (post.article.outlet, post.article.author, post.quotes[0].outlet) == ("日経", "記者", "日経")
+    assert parse_post("『題』(8月4日日経 記者)について", today=TODAY).article.outlet == "日経"
+
+
+def test_a_date_that_is_not_one_is_named_as_written():
+    assert "line 1: not a date: 13月4日" in messages(parse("『題』(13月4日 日経)について"))
 
 
 def test_an_unknown_outlet_is_kept_as_written():

@@ -93,6 +93,7 @@ class _Parser:
         for header in headers:
             for problem in header.problems:
                 self.warn(header.index, problem)
+        self._unbracketed_headers(lines, headers, body_start, marker)
 
         urls = [url for found, _ in self.line_links for url in found]
         article_date = self._date_headers(title, headers, urls, first)
@@ -137,6 +138,8 @@ class _Parser:
             self.warn(index, "title line not in the form 『title』(M/D outlet author)について: kept whole as the title")
             return _Title(stripped)
         title = head[1:-1].strip() if bracketed else head
+        if not bracketed and ("『" in head or "』" in head):
+            self.warn(index, "the title's 『』 do not pair up: kept as written")
         if not title:
             self.warn(index, "the title line has no title")
         if not date:
@@ -186,6 +189,17 @@ class _Parser:
                     problems.insert(0, "quote header without an outlet")
                 headers.append(_Header(index, syntax.month_day(match), outlet, original, translated, after, problems))
         return headers
+
+    def _unbracketed_headers(self, lines: list[str], headers: list[_Header], start: int, marker: int | None) -> None:
+        """Warn about lines that read like a quote header without its <…>: `8/4Reuters Title=訳`."""
+        taken = {h.index for h in headers}
+        for index in range(start, len(lines) if marker is None else marker):
+            line = lines[index]
+            if index in taken or not any(eq in line for eq in syntax.EQUALS) or any(b in line for b in syntax.OPEN):
+                continue
+            date = syntax.DATE_RE.match(line)
+            if date and self.outlets.split_known_prefix(line[date.end() :]):
+                self.warn(index, "looks like a quote header without its <original=translation>: read as text")
 
     def _plausible(self, headers: list[_Header]) -> list[_Header]:
         """Drop header-like body lines: an unknown outlet right after a quote that has not given its links."""

@@ -12,7 +12,8 @@ one class:
 - Runs of other letters (Latin, Cyrillic, …) give one token each: English is
   searched by words and word beginnings.
 
-Everything else (spaces, punctuation, symbols, ・) separates runs and is ignored.
+Everything else (spaces, punctuation, symbols, ・) separates runs and is ignored;
+invisible characters (zero-width space and joiners, soft hyphen) are dropped.
 
     >>> document_vector("FBI長官パテル")
     "'fbi':1 '長官':2 '官パ':3 'パテ':4 'テル':5 'ル':6"
@@ -49,9 +50,14 @@ def char_class(ch: str) -> str | None:
     return match.lastgroup if match else None
 
 
+# Invisible characters that NFKC keeps: zero-width space, joiners, word joiner, BOM, soft hyphen.
+# They are stored as written but ignored by search, so `停\u200b戦` is found as 停戦.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def fold(text: str) -> str:
-    """NFKC and lower case: the form tokens are made from."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC and lower case, without invisible characters: the form tokens are made from."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_INVISIBLE)
 
 
 def normalize(text: str) -> tuple[str, list[int]]:

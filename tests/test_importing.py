@@ -326,3 +326,13 @@ def test_the_command_shows_a_progress_bar_on_a_terminal(tmp_path):
         shown += chunk
     os.close(terminal)
     assert b"100%" in shown and b"1/1" in shown, shown
+
+
+def test_reindex_rebuilds_every_posts_search_passages():
+    post = import_text(small_post(title="索引"), name="a.txt").post
+    expected = sorted(post.passages.values_list("part", "field", "start", "vector"))
+    post.passages.all().delete()
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert out.getvalue().strip() == "1 posts reindexed"
+    assert sorted(post.passages.values_list("part", "field", "start", "vector")) == expected

@@ -227,6 +227,11 @@ class Post(models.Model):
         ]
         return [text for text in found if text.text]
 
+    def reindex(self) -> None:
+        """Rebuild the post's search passages from its stored parts (after the tokenizer changed)."""
+        self.passages.all().delete()
+        Passage.objects.bulk_create(Passage.for_texts(self, self.texts()))
+
     # Corrections: what an admin set by hand, kept when the post is imported or re-parsed again.
 
     def record_corrections(self, fields: Iterable[str]) -> None:

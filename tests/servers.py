@@ -1,0 +1,115 @@
+"""A real gunicorn on the test database, for tests that need a server process of their own."""
+
+import contextlib
+import http.cookiejar
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+
+from tests.conftest import ROOT, database_url
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 1, **env) -> Iterator[tuple[str, psutil.Process]]:
+    """Serve the archive on 127.0.0.1 over plain HTTP; yield its base URL and the master process.
+
+    DEBUG is on unless `env` says otherwise, so that static files need no collectstatic.
+    """
+    port = free_port()
+    environment = {
+        **os.environ, "DATABASE_URL": database_url(), "DJANGO_DEBUG": "true", "DJANGO_HTTPS": "false",
+        "DJANGO_SECRET_KEY": "test-server", "DJANGO_ALLOWED_HOSTS": "127.0.0.1", **env,
+    }
+    server = psutil.Popen(
+        [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def peak_rss_mb(process: psutil.Process) -> float:
+    """The highest resident memory the process ever had (VmHWM), in MB."""
+    for line in open(f"/proc/{process.pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+class Browser:
+    """A client for a real server that keeps cookies and streams uploads (urllib, no extra library)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.cookies if c.name == "csrftoken")
+
+    def log_in(self, username: str, password: str) -> int:
+        self.get("/admin/login/")
+        form = urllib.parse.urlencode({"username": username, "password": password, "next": "/admin/",
+                                       "csrfmiddlewaretoken": self.csrf()}).encode()
+        return self._open(urllib.request.Request(self.base + "/admin/login/?next=/admin/", data=form))[0]
+
+    def upload(self, path: str, field: str, file: Path, **fields) -> tuple[int, str]:
+        """POST `fields` and `file` as multipart/form-data, streaming the file from disk."""
+        boundary = uuid.uuid4().hex
+        head = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in {"csrfmiddlewaretoken": self.csrf(), **fields}.items()
+        ) + (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{file.name}"\r\n'
+             "Content-Type: text/plain\r\n\r\n").encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+
+        def body():
+            yield head
+            with file.open("rb") as stream:
+                while chunk := stream.read(1 << 16):
+                    yield chunk
+            yield tail
+
+        request = urllib.request.Request(self.base + path, data=body(), headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(len(head) + file.stat().st_size + len(tail)),
+        })
+        return self._open(request)
+
+    def _open(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()

@@ -12,12 +12,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 POSTS ?= 10000
 
-.PHONY: run test setup browser tools bench migrate seed serve stop
+.PHONY: run test faults setup browser tools bench migrate seed serve stop
 
 run: setup migrate seed serve
 
 test: setup browser tools
 	$(BIN)/pytest $(ARGS)
+
+# Fault injection (see README): kill -9 during imports, PostgreSQL restarted under load. Needs DATABASE_URL
+# on the machine's PostgreSQL (pg_ctlcluster restarts it).
+faults: setup
+	$(BIN)/pytest -m faults -s $(ARGS)
 
 # The benchmark (see README): generate POSTS posts, import them into a fresh database, measure.
 bench: setup tools

@@ -38,6 +38,7 @@ REPEATS = 3
 
 
 def run(posts: int, seed: int, jobs: int, load_seconds: int, out: Path, log=print) -> dict:
+    settings.DEBUG = False  # measured as in production: no query log, no debug pages
     corpus = ROOT / "var" / "bench" / f"corpus-{seed}-{posts}"
     log(f"generating {posts} posts in {corpus}")
     from posts.management.commands.generate_corpus import write_corpus
@@ -55,8 +56,11 @@ def run(posts: int, seed: int, jobs: int, load_seconds: int, out: Path, log=prin
     log("importing")
     results["import"] = measure_import(corpus, posts, raw_bytes, jobs)
     log(f"  {results['import']}")
+    settle()
     results["storage"] = measure_storage(raw_bytes)
     log(f"  {results['storage']}")
+    # As in production: static files collected (whitenoise serves them from the manifest).
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=bench_env(), check=True)
     log("searching")
     words = query_words(seed)
     results["search"] = measure_search(words)
@@ -91,7 +95,9 @@ def use_database(name: str) -> None:
 
 
 def bench_env(**extra) -> dict:
-    return {**os.environ, "DATABASE_NAME": DATABASE, **extra}
+    """The environment of the processes the benchmark starts: its database, DEBUG off as in production."""
+    production = {"DJANGO_DEBUG": "false", "DJANGO_HTTPS": "false", "DJANGO_SECRET_KEY": settings.SECRET_KEY}
+    return {**os.environ, **production, "DATABASE_NAME": DATABASE, **extra}
 
 
 # Import ----------------------------------------------------------------------------------------------------------------
@@ -100,7 +106,9 @@ def bench_env(**extra) -> dict:
 def measure_import(corpus: Path, posts: int, raw_bytes: int, jobs: int) -> dict:
     command = [sys.executable, "manage.py", "import_posts", str(corpus), "--jobs", str(jobs), "--format", "json"]
     started = time.perf_counter()
-    process = psutil.Popen(command, cwd=ROOT, env=bench_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    # Output to a file, not a pipe: nobody reads a pipe while the import runs, and a full one would stall it.
+    output = tempfile.TemporaryFile()
+    process = psutil.Popen(command, cwd=ROOT, env=bench_env(), stdout=output, stderr=subprocess.DEVNULL)
     peak_main = peak_worker = 0
     while process.poll() is None:
         try:
@@ -111,7 +119,8 @@ def measure_import(corpus: Path, posts: int, raw_bytes: int, jobs: int) -> dict:
             pass
         time.sleep(0.2)
     seconds = time.perf_counter() - started
-    summary = json.loads(process.stdout.read().decode().strip().splitlines()[-1])["summary"]
+    output.seek(0)
+    summary = json.loads(output.read().decode().strip().splitlines()[-1])["summary"]
     return {
         "jobs": jobs,
         "seconds": round(seconds, 1),
@@ -121,6 +130,12 @@ def measure_import(corpus: Path, posts: int, raw_bytes: int, jobs: int) -> dict:
         "peak_worker_rss_mb": round(peak_worker / 2**20),
         "outcomes": summary,
     }
+
+
+def settle() -> None:
+    """What autovacuum would do soon after a big import: flush GIN pending lists, set statistics and visibility."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
 
 
 # Storage ----------------------------------------------------------------------------------------------------------------
@@ -324,10 +339,8 @@ def measure_load(words: dict[str, list[str]], seconds: int) -> dict:
         return {"error": "wrk is not installed (make bench installs it)"}
     workers = 2 * (os.cpu_count() or 1) + 1
     port = _free_port()
-    env = bench_env(DJANGO_DEBUG="false", DJANGO_HTTPS="false", DJANGO_SECRET_KEY="bench", DJANGO_ALLOWED_HOSTS="127.0.0.1",
+    env = bench_env(DJANGO_ALLOWED_HOSTS="127.0.0.1",
                     DJANGO_CONN_MAX_AGE="60")
-    # As in production: static files collected (whitenoise serves them from the manifest).
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -84,32 +84,47 @@ class Browser:
                                        "csrfmiddlewaretoken": self.csrf()}).encode()
         return self._open(urllib.request.Request(self.base + "/admin/login/?next=/admin/", data=form))[0]
 
-    def upload(self, path: str, field: str, file: Path, **fields) -> tuple[int, str]:
-        """POST `fields` and `file` as multipart/form-data, streaming the file from disk."""
+    def post(self, path: str, fields: dict) -> tuple[int, str]:
+        """POST a form (with the CSRF token, as a browser would), following the redirect."""
+        if not any(c.name == "csrftoken" for c in self.cookies):
+            self.get(path)
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf(), **fields}).encode()
+        return self._open(urllib.request.Request(self.base + path, data=form))
+
+    def upload(self, path: str, field: str, files: list[Path], **fields) -> tuple[int, str]:
+        """POST `fields` and `files` as multipart/form-data, streaming the files from disk."""
         boundary = uuid.uuid4().hex
         head = b"".join(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
             for name, value in {"csrfmiddlewaretoken": self.csrf(), **fields}.items()
-        ) + (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{file.name}"\r\n'
+        )
+        parts = [
+            (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{file.name}"\r\n'
              "Content-Type: text/plain\r\n\r\n").encode()
-        tail = f"\r\n--{boundary}--\r\n".encode()
+            for file in files
+        ]
+        tail = f"--{boundary}--\r\n".encode()
 
         def body():
             yield head
-            with file.open("rb") as stream:
-                while chunk := stream.read(1 << 16):
-                    yield chunk
+            for part, file in zip(parts, files):
+                yield part
+                with file.open("rb") as stream:
+                    while chunk := stream.read(1 << 16):
+                        yield chunk
+                yield b"\r\n"
             yield tail
 
+        size = len(head) + sum(len(p) + f.stat().st_size + 2 for p, f in zip(parts, files)) + len(tail)
         request = urllib.request.Request(self.base + path, data=body(), headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Content-Length": str(len(head) + file.stat().st_size + len(tail)),
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(size),
         })
         return self._open(request)
 
     def _open(self, request) -> tuple[int, str]:
         try:
             with self.opener.open(request, timeout=120) as response:
+                self.url = response.url  # where redirects led
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()

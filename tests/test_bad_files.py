@@ -259,7 +259,7 @@ def test_a_50_mb_upload_is_refused_while_read_by_the_admin_in_little_memory(tmp_
     with gunicorn() as (base, master):
         browser = Browser(base)
         assert browser.log_in("big", "a long enough password") == 200
-        status, page = browser.upload(NEW, "files", path, text="")
+        status, page = browser.upload(NEW, "files", [path], text="")
         peak = peak_rss_mb(master.children()[0])
     assert status == 200 and "too large: over the limit of 5 MB" in page
     file = ImportBatch.objects.get().files.get()

@@ -4,7 +4,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import django
-from django.db import connections
+from django.db import connections, reset_queries
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -94,6 +94,7 @@ def _imported(files, jobs: int):
 
 
 def _import_one(path) -> dict:
+    reset_queries()  # with DEBUG on, Django logs every query: a long import would keep thousands of large ones
     result = import_file(path)
     post = result.post
     return {

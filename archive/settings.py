@@ -186,9 +186,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Admin logins: after this many failures for one user name from one address, that
 # pair is refused (HTTP 429, templates/lockout.html) until the cool-off has passed.
+# Behind the TLS proxy the address is the one it forwards (archive/clients.py), not the proxy's own, so
+# that one visitor cannot lock everyone out; failures during a lock-out do not prolong it.
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=max(1, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "archive.clients.client_ip"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False

@@ -105,22 +105,22 @@ def bench_env(**extra) -> dict:
 
 def measure_import(corpus: Path, posts: int, raw_bytes: int, jobs: int) -> dict:
     command = [sys.executable, "manage.py", "import_posts", str(corpus), "--jobs", str(jobs), "--format", "json"]
-    started = time.perf_counter()
     # Output to a file, not a pipe: nobody reads a pipe while the import runs, and a full one would stall it.
-    output = tempfile.TemporaryFile()
-    process = psutil.Popen(command, cwd=ROOT, env=bench_env(), stdout=output, stderr=subprocess.DEVNULL)
-    peak_main = peak_worker = 0
-    while process.poll() is None:
-        try:
-            peak_main = max(peak_main, process.memory_info().rss)
-            for child in process.children(recursive=True):
-                peak_worker = max(peak_worker, child.memory_info().rss)
-        except psutil.NoSuchProcess:
-            pass
-        time.sleep(0.2)
-    seconds = time.perf_counter() - started
-    output.seek(0)
-    summary = json.loads(output.read().decode().strip().splitlines()[-1])["summary"]
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = psutil.Popen(command, cwd=ROOT, env=bench_env(), stdout=output, stderr=subprocess.DEVNULL)
+        peak_main = peak_worker = 0
+        while process.poll() is None:
+            try:
+                peak_main = max(peak_main, process.memory_info().rss)
+                for child in process.children(recursive=True):
+                    peak_worker = max(peak_worker, child.memory_info().rss)
+            except psutil.NoSuchProcess:
+                pass
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        output.seek(0)
+        summary = json.loads(output.read().decode().strip().splitlines()[-1])["summary"]
     return {
         "jobs": jobs,
         "seconds": round(seconds, 1),
@@ -338,7 +338,7 @@ def measure_load(words: dict[str, list[str]], seconds: int) -> dict:
     if wrk is None:
         return {"error": "wrk is not installed (make bench installs it)"}
     workers = 2 * (os.cpu_count() or 1) + 1
-    port = _free_port()
+    port = free_port()
     env = bench_env(DJANGO_ALLOWED_HOSTS="127.0.0.1",
                     DJANGO_CONN_MAX_AGE="60")
     server = subprocess.Popen(
@@ -346,7 +346,7 @@ def measure_load(words: dict[str, list[str]], seconds: int) -> dict:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(port)
+        wait_for_port(port)
         paths = load_paths(words)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths)})
@@ -374,20 +374,20 @@ def measure_load(words: dict[str, list[str]], seconds: int) -> dict:
         server.wait(timeout=30)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _wait_for(port: int) -> None:
+def wait_for_port(port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"nothing listens on port {port}")
 
 
 # Output ---------------------------------------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection, transaction
 
 from posts.dates import status_id, status_time
 from posts.decoding import RefusedFile, decode_post, read_limited
-from posts.models import Link, Passage, Post, Quote, Revision, Source, Topic
+from posts.models import Link, Post, Quote, Revision, Source, Topic
 from posts.outlets import OutletDirectory, url_host
 from posts.parser import ParsedPost, parse_post
 
@@ -218,7 +218,7 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
     post.apply_corrections()
     post.save()
 
-    post.passages.all().delete()
+    post.passages.all().delete()  # first, so that deleting the quotes has no passages to cascade to
     post.quotes.all().delete()
     post.links.all().delete()
     quotes = Quote.objects.bulk_create(
@@ -240,7 +240,7 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
         for position, (url, owner) in enumerate(zip(parsed.links, parsed.link_quotes), start=1)
     )
     post.apply_quote_corrections(quotes)
-    Passage.objects.bulk_create(Passage.for_texts(post, post.texts(quotes)))
+    post.reindex(quotes)
     post.retag(Topic.objects.rules(), quotes)
     return post
 

@@ -138,7 +138,7 @@ class _Parser:
             self.warn(index, "title line not in the form 『title』(M/D outlet author)について: kept whole as the title")
             return _Title(stripped)
         title = head[1:-1].strip() if bracketed else head
-        if not bracketed and ("『" in head or "』" in head):
+        if head.count("『") != head.count("』"):
             self.warn(index, "the title's 『』 do not pair up: kept as written")
         if not title:
             self.warn(index, "the title line has no title")
@@ -193,12 +193,17 @@ class _Parser:
     def _unbracketed_headers(self, lines: list[str], headers: list[_Header], start: int, marker: int | None) -> None:
         """Warn about lines that read like a quote header without its <…>: `8/4Reuters Title=訳`."""
         taken = {h.index for h in headers}
+        previous = None  # the last line with text before this one
         for index in range(start, len(lines) if marker is None else marker):
             line = lines[index]
-            if index in taken or not any(eq in line for eq in syntax.EQUALS) or any(b in line for b in syntax.OPEN):
+            # Where a header would stand: first in the body, or after a URL line.
+            in_place = previous is None or self.line_links[previous][1]
+            if line.strip():
+                previous = index
+            if not in_place or index in taken or not any(eq in line for eq in syntax.EQUALS):
                 continue
             date = syntax.DATE_RE.match(line)
-            if date and self.outlets.split_known_prefix(line[date.end() :]):
+            if date and not any(b in line for b in syntax.OPEN) and self.outlets.split_known_prefix(line[date.end() :]):
                 self.warn(index, "looks like a quote header without its <original=translation>: read as text")
 
     def _plausible(self, headers: list[_Header]) -> list[_Header]:

@@ -13,7 +13,8 @@ one class:
   searched by words and word beginnings.
 
 Everything else (spaces, punctuation, symbols, ・) separates runs and is ignored;
-invisible characters (zero-width space and joiners, soft hyphen) are dropped.
+invisible format characters (zero-width space and joiners, bidi marks, soft
+hyphen) are dropped.
 
     >>> document_vector("FBI長官パテル")
     "'fbi':1 '長官':2 '官パ':3 'パテ':4 'テル':5 'ル':6"
@@ -50,9 +51,12 @@ def char_class(ch: str) -> str | None:
     return match.lastgroup if match else None
 
 
-# Invisible characters that NFKC keeps: zero-width space, joiners, word joiner, BOM, soft hyphen.
-# They are stored as written but ignored by search, so `停\u200b戦` is found as 停戦.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Invisible format characters (Unicode category Cf) that NFKC keeps: zero-width space and joiners, bidi
+# marks, soft hyphen, BOM, tag characters. They are stored as written but ignored by search, so that
+# `停\u200b戦` is found as 停戦. (The BMP, where the rest of this module works, and the tags.)
+_INVISIBLE = dict.fromkeys(
+    [c for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf"] + list(range(0xE0000, 0xE0080))
+)
 
 
 def fold(text: str) -> str:

@@ -3,10 +3,8 @@
 import contextlib
 import http.cookiejar
 import os
-import socket
-import subprocess
 import sys
-import time
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,13 +14,8 @@ from pathlib import Path
 
 import psutil
 
+from posts.benchmark import free_port, wait_for_port
 from tests.conftest import ROOT, database_url
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -36,24 +29,23 @@ def gunicorn(workers: int = 1, **env) -> Iterator[tuple[str, psutil.Process]]:
         **os.environ, "DATABASE_URL": database_url(), "DJANGO_DEBUG": "true", "DJANGO_HTTPS": "false",
         "DJANGO_SECRET_KEY": "test-server", "DJANGO_ALLOWED_HOSTS": "127.0.0.1", **env,
     }
+    log = tempfile.TemporaryFile()  # not a pipe: nobody reads it while the server runs, and a full one stalls it
     server = psutil.Popen(
         [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--timeout", "120"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=environment, stdout=log, stderr=log,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
+        try:
+            wait_for_port(port)
+        except RuntimeError:
+            log.seek(0)
+            raise RuntimeError("gunicorn did not start: " + log.read().decode()[-2000:]) from None
         yield f"http://127.0.0.1:{port}", server
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
 
 
 def peak_rss_mb(process: psutil.Process) -> float:

@@ -227,10 +227,10 @@ class Post(models.Model):
         ]
         return [text for text in found if text.text]
 
-    def reindex(self) -> None:
-        """Rebuild the post's search passages from its stored parts (after the tokenizer changed)."""
+    def reindex(self, quotes: Iterable["Quote"] | None = None) -> None:
+        """(Re)build the post's search passages from its parts (on import; after the tokenizer changed)."""
         self.passages.all().delete()
-        Passage.objects.bulk_create(Passage.for_texts(self, self.texts()))
+        Passage.objects.bulk_create(Passage.for_texts(self, self.texts(quotes)))
 
     # Corrections: what an admin set by hand, kept when the post is imported or re-parsed again.
 

@@ -11,12 +11,14 @@ class Command(BaseCommand):
     help = "Rebuild every post's search passages from its stored parts: run after an upgrade changes how text is tokenized."
 
     def handle(self, *args, **options):
-        posts = Post.objects.prefetch_related("quotes").order_by("id")
+        ids = list(Post.objects.order_by("id").values_list("id", flat=True))
         done = 0
-        with tqdm(total=posts.count(), unit="post", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-            for post in posts.iterator(chunk_size=100):
-                with transaction.atomic():
-                    post.reindex()
+        with tqdm(total=len(ids), unit="post", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+            for pk in ids:
+                with transaction.atomic():  # read under a lock, so that an import running meanwhile waits
+                    post = Post.objects.select_for_update().filter(pk=pk).first()
+                    if post:
+                        post.reindex()
                 done += 1
                 bar.update()
         self.stdout.write(f"{done} posts reindexed")

@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -87,7 +88,7 @@ def test_postgresql_restarted_under_load_errors_only_while_down_and_gunicorn_rec
     from tests.conftest import SEED
 
     post = import_file(SEED).post
-    paths = ["/", "/?q=停戦", "/?q=ratcliffe", f"/posts/{post.pk}/", "/sources/"]
+    paths = ["/", "/?q=" + urllib.parse.quote("停戦"), "/?q=ratcliffe", f"/posts/{post.pk}/", "/sources/"]
     events: list[tuple[float, int]] = []  # (seconds since start when asked, HTTP status or 0 for no answer)
     stop = threading.Event()
 

@@ -11,8 +11,8 @@ a line number, and every piece of text lands in some part of the result.
 from __future__ import annotations
 
 import bisect
-import re
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 

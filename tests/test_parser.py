@@ -278,6 +278,14 @@ def test_the_day_mark_may_begin_the_outlet():
     assert parse("『題』(8月4日日経 記者)について").article.outlet == "日経"
 
 
+def test_a_header_without_brackets_is_warned_only_where_a_header_stands():
+    post = parse("『題』(8/4日経)について\n8/4Reuters<A=B>\nhttps://www.reuters.com/a\n\n8/5Reuters Tariffs=関税\n"
+                 "https://www.reuters.com/b\n論評です。\n8/4日経によると、A=Bだ。\n")
+    assert [w for w in messages(post).splitlines() if "without its <" in w] == [
+        "line 5: looks like a quote header without its <original=translation>: read as text"
+    ]
+
+
 def test_a_date_that_is_not_one_is_named_as_written():
     assert "line 1: not a date: 13月4日" in messages(parse("『題』(13月4日 日経)について"))
 

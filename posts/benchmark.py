@@ -37,15 +37,15 @@ DATABASE = "archive_bench"
 REPEATS = 3
 
 
-def run(posts: int, seed: int, jobs: int, load_seconds: int, out: Path, log=print) -> dict:
+def run(posts: int, seed: int, jobs: int, load_seconds: int, out: Path, database: str = DATABASE, log=print) -> dict:
     settings.DEBUG = False  # measured as in production: no query log, no debug pages
     corpus = ROOT / "var" / "bench" / f"corpus-{seed}-{posts}"
     log(f"generating {posts} posts in {corpus}")
     from posts.management.commands.generate_corpus import write_corpus
 
     raw_bytes = write_corpus(corpus, posts, seed, jobs=max(jobs, 1))
-    log("creating a fresh database")
-    fresh_database()
+    log(f"creating a fresh database {database}")
+    fresh_database(database)
     results = {
         "date": dt.date.today().isoformat(),
         "posts": posts,
@@ -78,13 +78,13 @@ def run(posts: int, seed: int, jobs: int, load_seconds: int, out: Path, log=prin
 # The database --------------------------------------------------------------------------------------------------------
 
 
-def fresh_database() -> None:
+def fresh_database(name: str) -> None:
     """Drop and create the bench database on the configured server, point this process at it, migrate."""
     connections.close_all()
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    use_database(DATABASE)
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    use_database(name)
     call_command("migrate", verbosity=0)
 
 
@@ -95,9 +95,10 @@ def use_database(name: str) -> None:
 
 
 def bench_env(**extra) -> dict:
-    """The environment of the processes the benchmark starts: its database, DEBUG off as in production."""
+    """The environment of the processes the benchmark starts: its database (once `fresh_database` made it), DEBUG
+    off as in production."""
     production = {"DJANGO_DEBUG": "false", "DJANGO_HTTPS": "false", "DJANGO_SECRET_KEY": settings.SECRET_KEY}
-    return {**os.environ, **production, "DATABASE_NAME": DATABASE, **extra}
+    return {**os.environ, **production, "DATABASE_NAME": settings.DATABASES["default"]["NAME"], **extra}
 
 
 # Import ----------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from posts import benchmark
 
 class Command(BaseCommand):
     help = (
-        "Generate N posts, import them into a fresh database (archive_bench) and measure import, storage, "
+        "Generate N posts, import them into a fresh database (archive_bench; it is dropped first) and measure import, storage, "
         "search and page latency, baselines (ILIKE, grep) and load (gunicorn + wrk). Writes bench/results/."
     )
 
@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="import processes")
         parser.add_argument("--load-seconds", type=int, default=60, help="0 skips the load test")
         parser.add_argument("--out", type=Path, default=Path(settings.BASE_DIR) / "bench" / "results")
+        parser.add_argument("--database", default=benchmark.DATABASE, help="the database to drop, create and fill")
 
-    def handle(self, *, posts, seed, jobs, load_seconds, out, **options):
-        results = benchmark.run(posts, seed, jobs, load_seconds, out, log=self.stderr.write)
+    def handle(self, *, posts, seed, jobs, load_seconds, out, database, **options):
+        results = benchmark.run(posts, seed, jobs, load_seconds, out, database, log=self.stderr.write)
         self.stdout.write(benchmark.markdown(results))

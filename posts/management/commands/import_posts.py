@@ -2,6 +2,7 @@ import json
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 
 import django
 from django.db import connections, reset_queries
@@ -83,6 +84,9 @@ class Command(BaseCommand):
         return False
 
 
+WINDOW_PER_JOB = 64
+
+
 def _imported(files, jobs: int):
     """Each file's outcome, in order, imported here or by `jobs` worker processes."""
     if jobs <= 1:
@@ -90,7 +94,11 @@ def _imported(files, jobs: int):
         return
     connections.close_all()  # workers start fresh (spawned, not forked), with their own connections
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=django.setup) as pool:
-        yield from pool.map(_import_one, files, chunksize=4)
+        # A window of files at a time: `pool.map` over all of them would hold a pending task per file,
+        # and the command's memory would grow with the number of files.
+        files = iter(files)
+        while window := list(islice(files, WINDOW_PER_JOB * jobs)):
+            yield from pool.map(_import_one, window, chunksize=4)
 
 
 def _import_one(path) -> dict:

@@ -54,14 +54,15 @@ def char_class(ch: str) -> str | None:
 # Invisible format characters (Unicode category Cf) that NFKC keeps: zero-width space and joiners, bidi
 # marks, soft hyphen, BOM, tag characters. They are stored as written but ignored by search, so that
 # `停\u200b戦` is found as 停戦. (The BMP, where the rest of this module works, and the tags.)
-_INVISIBLE = dict.fromkeys(
-    [c for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf"] + list(range(0xE0000, 0xE0080))
-)
+@functools.cache
+def _invisible() -> dict[int, None]:
+    """The translate table that drops them (built on first use, not at every process start)."""
+    return dict.fromkeys([c for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf"] + list(range(0xE0000, 0xE0080)))
 
 
 def fold(text: str) -> str:
     """NFKC and lower case, without invisible characters: the form tokens are made from."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_INVISIBLE)
+    return unicodedata.normalize("NFKC", text).lower().translate(_invisible())
 
 
 def normalize(text: str) -> tuple[str, list[int]]:

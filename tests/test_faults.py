@@ -83,7 +83,7 @@ def postgres_cluster() -> list[str]:
     pytest.fail(f"no PostgreSQL cluster of this machine listens on port {port}")
 
 
-def test_postgresql_restarted_under_load_errors_only_while_down_and_gunicorn_recovers(tmp_path):
+def test_postgresql_restarted_under_load_errors_only_while_down_and_gunicorn_recovers():
     from posts.importing import import_file
     from tests.conftest import SEED
 

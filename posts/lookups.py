@@ -1,5 +1,8 @@
-"""Two lookups the search needs.
+"""What the search needs in SQL.
 
+- `Lexemes("runs")`: the tsvector of a passage's runs (posts/tokens.py), computed by the
+  SQL function `posts_lexemes` (migration 0007). The GIN index is built on this
+  expression, and the search filters on the same expression, so no vector is stored.
 - `vector__matches=tsquery_text`: a tsvector @@ a tsquery given as text, cast
   rather than re-parsed. The tsquery text comes from posts/tokens.py (quoted
   lexemes only), never from a reader directly; `to_tsquery` would re-tokenise
@@ -9,7 +12,12 @@
 """
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db.models import BigIntegerField, Lookup
+from django.db.models import BigIntegerField, Func, Lookup
+
+
+class Lexemes(Func):
+    function = "posts_lexemes"
+    output_field = SearchVectorField()
 
 
 @SearchVectorField.register_lookup

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from posts.tokens import query_tsquery
+from posts.tokens import Match, query_match
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 10
@@ -32,7 +32,7 @@ _ITEM_RE = re.compile(r'(-?)(?:"([^"]*)"?|「([^」]*)」?|(\S+))')
 @dataclass(frozen=True)
 class Term:
     text: str  # as typed (NFKC), for display and highlighting
-    tsquery: str
+    match: Match  # how the database finds it
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,6 @@ class Clause:
 
     terms: tuple[Term, ...]
     negated: bool = False
-
-    def tsquery(self) -> str:
-        return " | ".join(f"({term.tsquery})" for term in self.terms)
 
 
 @dataclass(frozen=True)
@@ -83,12 +80,12 @@ def parse_query(text: str) -> ParsedQuery:
         if not negated and written in ("OR", "|"):
             join_next = bool(clauses) and not clauses[-1].negated
             continue
-        tsquery = query_tsquery(written)
-        if tsquery is None:
+        match = query_match(written)
+        if match is None:
             ignored = ignored or bool(written.strip())
             join_next = False
             continue
-        term = Term(written.strip(), tsquery)
+        term = Term(written.strip(), match)
         if join_next and not negated:
             clauses[-1] = Clause((*clauses[-1].terms, term))
         else:

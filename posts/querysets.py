@@ -9,7 +9,8 @@ from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, TruncMonth
 
-from posts.query import ParsedQuery
+from posts.lookups import Lexemes
+from posts.query import Clause, ParsedQuery, Term
 
 TITLE_WEIGHT = 4  # a match in the title ranks above a match in the text
 
@@ -30,33 +31,35 @@ def search_plans():
 
 
 class PassageQuerySet(models.QuerySet):
-    def matching(self, tsquery: str, parts: list[str] | None = None) -> PassageQuerySet:
-        found = self.filter(vector__matches=tsquery)
+    def matching(self, term: Term, parts: list[str] | None = None) -> PassageQuerySet:
+        """Passages that hold `term`: their lexemes through the GIN index, then, for a term of several
+        lexemes, its runs in order (checked only on the passages the index found)."""
+        found = self.alias(lexemes=Lexemes("runs")).filter(lexemes__matches=term.match.tsquery)
+        if term.match.checked:
+            found = found.filter(runs__contains=term.match.runs)
         return found.filter(part__in=parts) if parts else found
 
-    def post_ids(self, tsquery: str, parts: list[str] | None = None) -> set[int]:
-        """The posts with a passage matching `tsquery`: one query, always through the index."""
+    def post_ids(self, term: Term, parts: list[str] | None = None) -> set[int]:
+        """The posts with a passage holding `term`: one query, always through the index."""
         with search_plans():
-            return set(self.matching(tsquery, parts).order_by().values_list("post_id", flat=True))
+            return set(self.matching(term, parts).order_by().distinct().values_list("post_id", flat=True))
 
     def relevance(self, post_ids: list[int], query: ParsedQuery, parts: list[str] | None = None) -> dict[int, float]:
-        """How strongly each of these posts matches: its passages' ts_rank, title matches weighing most."""
-        tsquery = " | ".join(f"({clause.tsquery()})" for clause in query.positive)
-        if not tsquery or not post_ids:
-            return {}
-        rank = RawSQL(
-            "ts_rank(vector, CAST(%s AS tsquery)) * (CASE WHEN part = 'title' THEN %s ELSE 1 END)",
-            [tsquery, TITLE_WEIGHT],
-            output_field=FloatField(),
-        )
-        scores = (
-            self.matching(tsquery, parts)
-            .filter(post__id__any=post_ids)
-            .order_by()
-            .values("post_id")
-            .annotate(score=Sum(rank))
-        )
-        return {row["post_id"]: row["score"] for row in scores}
+        """How strongly each of these posts matches: how often its passages hold each term, title matches weighing most."""
+        scores: dict[int, float] = {}
+        if not post_ids:
+            return scores
+        for term in (term for clause in query.positive for term in clause.terms):
+            occurrences = RawSQL(
+                "(char_length(runs) - char_length(replace(runs, %s, ''))) / %s"
+                " * (CASE WHEN part = 'title' THEN %s ELSE 1 END)",
+                [term.match.runs, len(term.match.runs), TITLE_WEIGHT],
+                output_field=FloatField(),
+            )
+            rows = self.matching(term, parts).filter(post__id__any=post_ids).order_by().values("post_id").annotate(score=Sum(occurrences))
+            for row in rows:
+                scores[row["post_id"]] = scores.get(row["post_id"], 0.0) + row["score"]
+        return scores
 
 
 class PostQuerySet(models.QuerySet):
@@ -66,16 +69,14 @@ class PostQuerySet(models.QuerySet):
         Each clause is looked up on its own, through the index, into a set of post
         ids: a plan that stays the same whatever the planner thinks of the filters.
         """
-        from posts.models import Passage
-
         found = self
         wanted = None
         for clause in query.positive:
-            ids = Passage.objects.post_ids(clause.tsquery(), parts)
+            ids = clause_ids(clause, parts)
             wanted = ids if wanted is None else wanted & ids
         if wanted is not None:
             found = found.filter(id__any=sorted(wanted))
-        unwanted = set().union(*(Passage.objects.post_ids(clause.tsquery()) for clause in query.negative))
+        unwanted = set().union(*(clause_ids(clause) for clause in query.negative))
         if unwanted:
             found = found.exclude(id__any=sorted(unwanted))
         return found
@@ -141,3 +142,10 @@ class PostQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(sql, [ids, ids, limit])
             return [{"slug": slug, "name": name, "posts": posts} for slug, name, posts in cursor.fetchall()]
+
+
+def clause_ids(clause: Clause, parts: list[str] | None = None) -> set[int]:
+    """The posts that hold any term of `clause`."""
+    from posts.models import Passage
+
+    return set().union(*(Passage.objects.post_ids(term, parts) for term in clause.terms))

@@ -16,8 +16,8 @@ Everything else (spaces, punctuation, symbols, ・) separates runs and is ignore
 invisible format characters (zero-width space and joiners, bidi marks, soft
 hyphen) are dropped.
 
-    >>> document_vector("FBI長官パテル")
-    "'fbi':1 '長官':2 '官パ':3 'パテ':4 'テル':5 'ル':6"
+    >>> sorted(lexemes(document_runs("FBI長官パテル")))
+    ['fbi', 'テル', 'パテ', 'ル', '官パ', '長官']
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 CJK, LATIN = "cjk", "latin"  # searched by characters (digits too), searched by words
-MAX_POSITION = 16383  # PostgreSQL keeps no later positions in a tsvector
-MAX_POSITIONS_PER_LEXEME = 256
+WORD_MARK = "_"  # before a word in `document_runs`: it is indexed whole, not in bigrams
+MAX_WORD_CHARS = 100  # a longer word is indexed by its first 100 letters (PostgreSQL refuses lexemes over 2 KB)
 
 _CJK_CHARS = (
     "\u3041-\u30fa\u30fc-\u30ff"  # hiragana, katakana with ー (not ・ U+30FB)
@@ -111,42 +111,69 @@ def runs(folded: str) -> Iterator[Run]:
         yield Run(match.lastgroup, match.group(), match.start())
 
 
-def document_vector(text: str) -> str:
-    """The tokens of `text` as a tsvector literal (`'停戦':1 '戦交':2 …`), to CAST in SQL.
+def document_runs(text: str) -> str:
+    """`text` as the index stores it: its runs, folded, between spaces; words marked with `_`.
 
-    Lexemes are letters, digits or CJK only, so they never need escaping. Callers
-    index passages of a few thousand characters; past PostgreSQL's limits
-    (position 16,383, 256 positions per lexeme) tokens are left out.
+    PostgreSQL makes the index's lexemes from this (the SQL function `posts_lexemes`, twin of
+    `lexemes` below) and checks phrases against it; the runs are about as long as the text,
+    where a tsvector with positions was four times as big.
+
+    >>> document_runs("FBI長官パテル、2025年")
+    ' _fbi 長官パテル 2025年 '
     """
-    positions: dict[str, list[int]] = {}
-    position = 0
-    for match in _RUN_RE.finditer(fold(text)):
-        run = match.group()
-        for lexeme in [run[i : i + 2] for i in range(len(run))] if match.lastgroup == CJK else [run]:
-            position += 1
-            positions.setdefault(lexeme, []).append(position)
-        if position > MAX_POSITION:
-            break
-    return " ".join(
-        "'%s':%s" % (lexeme, ",".join(map(str, found if len(found) <= MAX_POSITIONS_PER_LEXEME else found[:MAX_POSITIONS_PER_LEXEME])))
-        for lexeme, found in positions.items()
-        if found[0] <= MAX_POSITION
-    )
+    found = [_written(match.lastgroup, match.group()) for match in _RUN_RE.finditer(fold(text))]
+    return f" {' '.join(found)} " if found else ""
 
 
-def query_tsquery(text: str) -> str | None:
-    """A phrase tsquery that finds `text` wherever a document holds it; None when it has no tokens.
+def _written(kind: str, run: str) -> str:
+    return run if kind == CJK else WORD_MARK + run[:MAX_WORD_CHARS]
 
-    Each CJK run becomes its adjacent bigrams; a run that the query continues after a
-    separator also ends with its last character alone, as documents store run ends.
-    A final one-character CJK run, and the final Latin or digit run, match as prefixes.
 
-    >>> query_tsquery("停戦交渉")
-    "'停戦' <-> '戦交' <-> '交渉'"
-    >>> query_tsquery("停")
-    "'停':*"
-    >>> query_tsquery("FBI長官")
-    "'fbi' <-> '長官'"
+def lexemes(runs_text: str) -> set[str]:
+    """The lexemes PostgreSQL indexes for `document_runs` output (what SQL `posts_lexemes` computes).
+
+    A CJK run gives the bigram at each character (the last character alone); a word, itself.
+
+    >>> sorted(lexemes(" _fbi 長官パテル "))
+    ['fbi', 'テル', 'パテ', 'ル', '官パ', '長官']
+    """
+    found = set()
+    for run in runs_text.split(" "):
+        if run.startswith(WORD_MARK):
+            found.add(run[1:])
+        else:
+            found.update(run[i : i + 2] for i in range(len(run)))
+    return found
+
+
+@dataclass(frozen=True)
+class Match:
+    """How the database finds a term.
+
+    `tsquery` finds, through the GIN index, the passages that have every lexeme of the
+    term; when the term has more than one, `checked` says that `runs` must then be
+    confirmed to hold them in order (as a substring of the passage's runs).
+    `runs` is also what is counted for relevance.
+    """
+
+    tsquery: str
+    runs: str
+    checked: bool
+
+
+def query_match(text: str) -> Match | None:
+    """How to find `text` wherever a document holds it; None when it has no tokens.
+
+    Each CJK run becomes its bigrams; a run that the query continues after a separator
+    must end where a document's run ends. The final run matches as a prefix: a final
+    one-character CJK run or word through a prefix lexeme.
+
+    >>> query_match("停戦交渉")
+    Match(tsquery="'停戦' & '戦交' & '交渉'", runs='停戦交渉', checked=True)
+    >>> query_match("停")
+    Match(tsquery="'停':*", runs='停', checked=False)
+    >>> query_match("FBI長官")
+    Match(tsquery="'fbi' & '長官'", runs='_fbi 長官', checked=True)
     """
     found = list(runs(fold(text)))
     parts: list[str] = []
@@ -158,5 +185,8 @@ def query_tsquery(text: str) -> str | None:
             if len(chars) == 1 or not last:
                 parts.append(f"'{chars[-1]}'" + (":*" if last else ""))
         else:
-            parts.append(f"'{run.text}'" + (":*" if last else ""))
-    return " <-> ".join(parts) or None
+            parts.append(f"'{run.text[:MAX_WORD_CHARS]}'" + (":*" if last else ""))
+    if not parts:
+        return None
+    written = " ".join(_written(run.kind, run.text) for run in found)
+    return Match(" & ".join(dict.fromkeys(parts)), written, len(parts) > 1)

@@ -48,7 +48,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path):
     results = json.loads(result_file.read_text())
     assert results["import"]["outcomes"] == {"created": 12, "updated": 0, "unchanged": 0, "failed": 0}
     assert results["import"]["posts_per_s"] > 0 and results["import"]["peak_rss_mb"] > 0
-    assert results["storage"]["vectors_mb"] > 0
+    assert results["storage"]["search_runs_mb"] > 0 and results["storage"]["search_index_mb"] > 0
     assert set(results["search"]) == {f"{c}/{v}" for c in query_words(0) for v in ("alone", "source", "dates")}
     assert all(m["page_ms"]["n"] == 15 for m in results["search"].values())
     assert set(results["pages"]) == {"home", "post", "source"}

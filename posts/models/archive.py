@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.text import slugify
 
-from posts import lookups, passages, tokens  # noqa: F401 (lookups registers vector__matches)
+from posts import passages, tokens
+from posts.lookups import Lexemes
 from posts.dates import iso
 from posts.outlets import KNOWN_OUTLETS, Outlet, OutletDirectory
 from posts.querysets import PassageQuerySet, PostQuerySet
@@ -376,9 +376,10 @@ class PartText:
 
 
 class Passage(models.Model):
-    """A few thousand characters of one text of a post, as search tokens (see posts/tokens.py).
+    """A few thousand characters of one text of a post, as search runs (see posts/tokens.py).
 
-    Written by the import, never edited: the index of what the post says.
+    Written by the import, never edited: the index of what the post says. The GIN
+    index is on the lexemes PostgreSQL makes from `runs` (an expression, not a column).
     """
 
     class Part(models.TextChoices):
@@ -393,12 +394,12 @@ class Passage(models.Model):
     part = models.CharField(max_length=10, choices=Part.choices)
     field = models.CharField(max_length=20)
     start = models.PositiveIntegerField(help_text="Where the passage starts in its field's text.")
-    vector = SearchVectorField()
+    runs = models.TextField()
 
     objects = PassageQuerySet.as_manager()
 
     class Meta:
-        indexes = [GinIndex(fields=["vector"], name="passage_vector")]
+        indexes = [GinIndex(Lexemes("runs"), name="passage_lexemes")]
         verbose_name = verbose_name_plural = "検索用の断片"
 
     @classmethod
@@ -406,7 +407,7 @@ class Passage(models.Model):
         found = []
         for text in texts:
             for start, chunk in passages.passages(text.text):
-                vector = tokens.document_vector(chunk)
-                if vector:
-                    found.append(cls(post=post, quote=text.quote, part=text.part, field=text.field, start=start, vector=vector))
+                runs = tokens.document_runs(chunk)
+                if runs:
+                    found.append(cls(post=post, quote=text.quote, part=text.part, field=text.field, start=start, runs=runs))
         return found

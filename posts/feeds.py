@@ -84,4 +84,5 @@ class SearchFeed(PostFeed):
         return f"{reverse('post_list')}?{search.params.urlencode()}"
 
     def items(self, search):
-        return search.filterset.qs.newest()[:ITEMS] if search.valid else []
+        # The newest of what the search finds (in the order it was asked for, up to its cap).
+        return Post.objects.filter(id__any=search.post_ids).select_related("article_outlet").newest()[:ITEMS]

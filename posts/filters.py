@@ -61,9 +61,9 @@ class PostFilter(django_filters.FilterSet):
         return PARTS.get(self.form.cleaned_data.get("part") or "")
 
     def filter_queryset(self, queryset):
-        # Dates, source and topic filter by themselves; the query is read with the part it searches.
-        found = super().filter_queryset(queryset)
-        return found.search(self.query, self.parts) if self.query else found
+        # Dates, source and topic filter by themselves. The query (with the part it searches) is looked
+        # up by posts.results.Search, which checks phrases only as far as a page needs (posts/matching.py).
+        return super().filter_queryset(queryset)
 
     @property
     def order(self) -> str:

@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, StrIndex, TruncMonth
 
 from posts.lookups import Lexemes
-from posts.query import Clause, ParsedQuery, Term
+from posts.query import ParsedQuery, Term
 
 TITLE_WEIGHT = 4  # a match in the title ranks above a match in the text
 
@@ -32,17 +32,14 @@ def search_plans():
 
 class PassageQuerySet(models.QuerySet):
     def matching(self, term: Term, parts: list[str] | None = None) -> PassageQuerySet:
-        """Passages that hold `term`: their lexemes through the GIN index, then, for a term of several
-        lexemes, its runs in order (checked only on the passages the index found)."""
+        """Passages with every lexeme of `term`, through the GIN index: exactly the passages that hold it
+        when it has one lexeme; for a phrase, the candidates `holding` checks."""
         found = self.alias(lexemes=Lexemes("runs")).filter(lexemes__matches=term.match.tsquery)
-        if term.match.checked:  # strpos: a third faster than LIKE on multibyte text
-            found = found.alias(at=StrIndex("runs", Value(term.match.runs))).filter(at__gt=0)
         return found.filter(part__in=parts) if parts else found
 
-    def post_ids(self, term: Term, parts: list[str] | None = None) -> set[int]:
-        """The posts with a passage holding `term`: one query, always through the index."""
-        with search_plans():
-            return set(self.matching(term, parts).order_by().distinct().values_list("post_id", flat=True))
+    def holding(self, term: Term) -> PassageQuerySet:
+        """These passages, if their runs hold `term`'s in order (strpos: a third faster than LIKE on multibyte text)."""
+        return self.alias(at=StrIndex("runs", Value(term.match.runs))).filter(at__gt=0) if term.match.checked else self
 
     def relevance(self, post_ids: list[int], query: ParsedQuery, parts: list[str] | None = None) -> dict[int, float]:
         """How strongly each of these posts matches: how often its passages hold each term, title matches weighing most."""
@@ -57,6 +54,8 @@ class PassageQuerySet(models.QuerySet):
                 output_field=FloatField(),
             )
             rows = self.matching(term, parts).filter(post__id__any=post_ids).order_by().values("post_id").annotate(score=Sum(occurrences))
+            with search_plans():
+                rows = list(rows)
             for row in rows:
                 scores[row["post_id"]] = scores.get(row["post_id"], 0.0) + row["score"]
         return scores
@@ -64,21 +63,16 @@ class PassageQuerySet(models.QuerySet):
 
 class PostQuerySet(models.QuerySet):
     def search(self, query: ParsedQuery, parts: list[str] | None = None) -> PostQuerySet:
-        """Posts that match every positive clause (within `parts`, if given) and no negated one.
+        """Posts that match every positive clause (within `parts`, if given) and no negated one: all of them.
 
-        Each clause is looked up on its own, through the index, into a set of post
-        ids: a plan that stays the same whatever the planner thinks of the filters.
+        A search page needs only the first of them in its order: `posts.matching.Lookup.first`.
         """
-        found = self
-        wanted = None
-        for clause in query.positive:
-            ids = clause_ids(clause, parts)
-            wanted = ids if wanted is None else wanted & ids
-        if wanted is not None:
-            found = found.filter(id__any=sorted(wanted))
-        unwanted = set().union(*(clause_ids(clause) for clause in query.negative))
-        if unwanted:
-            found = found.exclude(id__any=sorted(unwanted))
+        from posts.matching import Lookup
+
+        lookup = Lookup(query, parts)
+        found = lookup.narrow(self)
+        if lookup.checks:
+            found = found.filter(id__any=lookup.check(list(found.values_list("id", flat=True))))
         return found
 
     def newest(self) -> PostQuerySet:
@@ -143,9 +137,3 @@ class PostQuerySet(models.QuerySet):
             cursor.execute(sql, [ids, ids, limit])
             return [{"slug": slug, "name": name, "posts": posts} for slug, name, posts in cursor.fetchall()]
 
-
-def clause_ids(clause: Clause, parts: list[str] | None = None) -> set[int]:
-    """The posts that hold any term of `clause`."""
-    from posts.models import Passage
-
-    return set().union(*(Passage.objects.post_ids(term, parts) for term in clause.terms))

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from posts import snippets
 from posts.filters import PostFilter
+from posts.matching import Lookup
 from posts.models import Passage, Post, Quote
 
 PER_PAGE = 20
@@ -67,9 +68,15 @@ class Search:
         if not self.valid:
             return []
         found = self.filterset.qs.order_by()
+        lookup = Lookup(self.query, self.filterset.parts) if self.query else None
+        if lookup:
+            found = lookup.narrow(found)
         order = self.filterset.order
-        ordered = found.oldest() if order == "old" else found.newest()
-        ids = list(ordered.values_list("id", flat=True)[: self.cap + 1])
+        ordered = (found.oldest() if order == "old" else found.newest()).values_list("id", flat=True)
+        if lookup and lookup.checks:  # a phrase: check candidates in order until there are enough
+            ids = lookup.first(list(ordered), self.cap + 1)
+        else:
+            ids = list(ordered[: self.cap + 1])
         if order == "relevance":
             # Ranked among the newest `cap`: ranking every match of a frequent term costs too much.
             scores = Passage.objects.relevance(ids[: self.cap], self.query, self.filterset.parts)
@@ -95,7 +102,7 @@ class Search:
     @cached_property
     def matched(self) -> QuerySet:
         """The (first `cap`) matching posts, unordered: for counting."""
-        return Post.objects.filter(id__any=self.post_ids)
+        return Post.objects.filter(id__any=set(self.post_ids))
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
         """A page of post ids; `results(page)` gives its posts."""

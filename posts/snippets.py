@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from posts.tokens import CJK, char_class, fold, normalize, runs
+from posts.tokens import CJK, char_class, fold_pieces, normalize, runs
 
 RADIUS = 50
 Segments = list[tuple[str, bool]]
@@ -23,7 +23,7 @@ Segments = list[tuple[str, bool]]
 def find(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Sorted, merged (start, end) spans of `text` that match any of `terms`, as search matches them."""
     patterns = [(pattern, term_runs) for pattern, term_runs in map(_pattern, terms) if pattern is not None]
-    folded = fold(text)  # fast: only a text that matches is mapped back character by character
+    folded = fold_pieces(text)  # fast: only a text that matches is mapped back character by character
     if not any(pattern.search(folded) for pattern, _ in patterns):
         return []
     normalized, origin = normalize(text)

@@ -55,14 +55,24 @@ def char_class(ch: str) -> str | None:
 # marks, soft hyphen, BOM, tag characters. They are stored as written but ignored by search, so that
 # `停\u200b戦` is found as 停戦. (The BMP, where the rest of this module works, and the tags.)
 @functools.cache
-def _invisible() -> dict[int, None]:
-    """The translate table that drops them (built on first use, not at every process start)."""
-    return dict.fromkeys([c for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf"] + list(range(0xE0000, 0xE0080)))
+def _invisible() -> re.Pattern:
+    """What `fold` drops (built on first use, not at every process start; a pattern: ten times faster than str.translate)."""
+    invisible = "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf")
+    return re.compile(f"[{invisible}\U000e0000-\U000e007f]")
 
 
 def fold(text: str) -> str:
     """NFKC and lower case, without invisible characters: the form tokens are made from."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_invisible())
+    return _invisible().sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def fold_pieces(text: str) -> str:
+    """`normalize(text)[0]`: `fold`, a character and its marks at a time, only where folding changes something.
+
+    Several times faster than `fold` on Japanese text, where few characters change; the
+    highlighting finds matches in this form.
+    """
+    return _changing().sub(lambda match: fold(match.group()), text)
 
 
 def normalize(text: str) -> tuple[str, list[int]]:

@@ -139,7 +139,7 @@ class Post(models.Model):
     )
     article_outlet_as_written = models.TextField(blank=True)
     article_author = models.TextField(blank=True)
-    published_on = models.DateField(db_index=True)
+    published_on = models.DateField()
     commentary = models.TextField(blank=True)
     article_body = models.TextField(blank=True)
     raw_text = models.TextField(help_text="The file's text exactly as decoded (line ends as LF).")
@@ -161,6 +161,8 @@ class Post(models.Model):
     class Meta:
         ordering = ["-published_on", "-id"]
         verbose_name = verbose_name_plural = "投稿"
+        # The archive's order: a search reads its matches newest (or oldest) first from here, and stops at the cap.
+        indexes = [models.Index(fields=["published_on", "id"], name="post_order")]
         constraints = [
             models.UniqueConstraint(fields=["title_key", "article_date"], nulls_distinct=False, name="post_identity"),
         ]

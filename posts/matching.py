@@ -1,0 +1,109 @@
+"""How a parsed query is looked up: through the GIN index, phrases checked only as far as a page needs.
+
+A term of one lexeme (a kanji, a two-character word, an English word) is found
+exactly by the index. A longer term is found by the index as the passages that
+hold all of its lexemes, and each of those must then be read to check that they
+stand in order (`PassageQuerySet.holding`). Reading costs about 15 µs a passage,
+so checking every candidate of a phrase that most posts hold would cost time in
+proportion to the archive. `Lookup.first` checks candidates in the order the
+search shows them and stops once it has enough: a search pays for about as many
+checks as the posts it shows (at most the cap, 1,000).
+
+    lookup = Lookup(query, parts)
+    ordered = lookup.narrow(Post.objects.filter(...)).newest()   # every candidate, in order
+    ids = lookup.first(list(ordered.values_list("id", flat=True)), 1001)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from posts.models import Passage
+from posts.query import ParsedQuery, Term
+from posts.querysets import PostQuerySet, search_plans
+
+MIN_BATCH = 50
+
+
+@dataclass
+class TermHits:
+    """The posts that may hold a term, and for a phrase the passages to read to be sure."""
+
+    term: Term
+    passages: dict[int, Sequence[int]]  # candidate post id → its candidate passages (none for a term found exactly)
+
+    @classmethod
+    def find(cls, term: Term, parts: list[str] | None = None) -> TermHits:
+        found = Passage.objects.matching(term, parts).order_by()
+        with search_plans():
+            if not term.match.checked:
+                return cls(term, dict.fromkeys(found.distinct().values_list("post_id", flat=True), ()))
+            passages: dict[int, list[int]] = {}
+            for post_id, pk in found.values_list("post_id", "id"):
+                passages.setdefault(post_id, []).append(pk)
+        return cls(term, passages)
+
+    @property
+    def posts(self) -> set[int]:
+        return set(self.passages)
+
+    def holding(self, post_ids: Iterable[int]) -> set[int]:
+        """Those of `post_ids` that hold the term."""
+        candidates = [pk for pk in post_ids if pk in self.passages]
+        if not self.term.match.checked or not candidates:
+            return set(candidates)
+        passage_ids = [passage for pk in candidates for passage in self.passages[pk]]
+        with search_plans():
+            return set(Passage.objects.filter(id__any=passage_ids).holding(self.term).distinct().values_list("post_id", flat=True))
+
+
+class Lookup:
+    """A query's terms looked up once; then its candidates narrowed, and checked where a phrase needs it."""
+
+    def __init__(self, query: ParsedQuery, parts: list[str] | None = None):
+        self.positive = [[TermHits.find(term, parts) for term in clause.terms] for clause in query.positive]
+        self.negative = [[TermHits.find(term) for term in clause.terms] for clause in query.negative]
+
+    @property
+    def checks(self) -> bool:
+        """Whether some candidates are yet to be read (the query has a phrase)."""
+        return any(hits.term.match.checked for clause in self.positive + self.negative for hits in clause)
+
+    def narrow(self, posts: PostQuerySet) -> PostQuerySet:
+        """`posts` that may match: every positive clause found by the index, no negated term that needs no check."""
+        found = posts
+        wanted = [set().union(*(hits.posts for hits in clause)) for clause in self.positive]
+        if wanted:
+            found = found.filter(id__any=set.intersection(*wanted))
+        unwanted = set().union(*(hits.posts for clause in self.negative for hits in clause if not hits.term.match.checked))
+        if unwanted:
+            found = found.exclude(id__any=unwanted)
+        return found
+
+    def check(self, post_ids: list[int]) -> list[int]:
+        """Those of `post_ids` (from `narrow`) that match, in the same order."""
+        kept = set(post_ids)
+        for clause in self.positive:
+            if any(hits.term.match.checked for hits in clause):
+                kept = set().union(*(hits.holding(kept) for hits in clause))
+        for clause in self.negative:
+            for hits in clause:
+                if hits.term.match.checked:
+                    kept -= hits.holding(kept)
+        return [pk for pk in post_ids if pk in kept]
+
+    def first(self, ordered_ids: list[int], limit: int) -> list[int]:
+        """The first `limit` of `ordered_ids` (from `narrow`, in a search's order) that match.
+
+        Candidates are checked in batches a little bigger than what is still missing.
+        """
+        if not self.checks:
+            return ordered_ids[:limit]
+        found: list[int] = []
+        start = 0
+        while start < len(ordered_ids) and len(found) < limit:
+            size = max(MIN_BATCH, (limit - len(found)) * 5 // 4)
+            found += self.check(ordered_ids[start : start + size])
+            start += size
+        return found[:limit]

@@ -8,6 +8,7 @@ database's `Source` rows (editable in the admin) extend and override it.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,6 +101,7 @@ MAX_NAME_LENGTH = 100  # no outlet's name is longer
 SOCIAL_DOMAINS = frozenset({"twitter.com", "x.com", "t.co", "youtube.com", "youtu.be", "facebook.com"})
 
 
+@functools.lru_cache(maxsize=8192)  # the same few hundred spellings, for every post an import reads
 def name_key(name: str) -> str:
     """Comparison key for outlet spellings: NFKC, case-folded, without spaces or punctuation.
 

@@ -27,6 +27,9 @@ def search_plans():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
+        # No parallel workers and no JIT: starting either costs more than these scans (5 to 60 ms).
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL jit = off")
         yield
 
 

@@ -52,6 +52,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path):
     assert set(results["search"]) == {f"{c}/{v}" for c in query_words(0) for v in ("alone", "source", "dates")}
     assert all(m["page_ms"]["n"] == 15 for m in results["search"].values())
     assert set(results["pages"]) == {"home", "post", "source"}
-    assert results["baselines"]["kanji"]["ilike_ms"]["p50"] > 0
+    assert results["baselines"]["kanji"]["ilike_ms"]["p50"] > 0 and results["baselines"]["kanji"]["search_all_ids_ms"]["p50"] > 0
+    assert results["ratios"]["kanji"]["ilike_vs_search_all_ids"] > 0
     assert results["load"]["requests_per_s"] > 0 and results["load"]["non_2xx"] == 0
     assert "| posts/s" in (out / result_file.name.replace(".json", ".md")).read_text()

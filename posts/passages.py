@@ -1,10 +1,12 @@
 """Cut a post's texts into passages for the search index. Pure Python.
 
-A tsvector holds positions only up to 16,383 and a 50 KB post has more
-characters than that, so each part of a post (title, each quote, each remark,
-the commentary, the article) is indexed in passages of a few thousand
-characters, cut at a sentence end or a line break, overlapping a little so that
-a phrase that straddles a cut is still found.
+Each part of a post (title, each quote, each remark, the commentary, the
+article) is indexed in passages of a few thousand characters, cut at a sentence
+end or a line break, overlapping a little so that a phrase that straddles a cut
+is still found. The size is a balance: a phrase is checked by reading each
+candidate passage (smaller is cheaper, and holds its bigrams apart less often),
+while each passage is a row of the GIN index (bigger repeats fewer bigrams).
+A passage's lexemes must also fit a tsvector (1 MB).
 """
 
 from __future__ import annotations

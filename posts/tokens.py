@@ -7,8 +7,9 @@ one class:
 - CJK runs (kana with ー, Han, 々〆〇, Hangul, Bopomofo) and digits give one
   token per character position: the character and the next one (a bigram),
   the last character of the run alone. Any substring of two or more characters
-  is then a phrase of adjacent bigrams; a single character is a prefix of some
-  token. So `25年` finds `2025年`.
+  is then found by its bigrams (and checked to stand in a row, see
+  posts/matching.py); a single character is a prefix of some token. So `25年`
+  finds `2025年`.
 - Runs of other letters (Latin, Cyrillic, …) give one token each: English is
   searched by words and word beginnings.
 

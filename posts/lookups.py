@@ -3,7 +3,7 @@
 - `Lexemes("runs")`: the tsvector of a passage's runs (posts/tokens.py), computed by the
   SQL function `posts_lexemes` (migration 0007). The GIN index is built on this
   expression, and the search filters on the same expression, so no vector is stored.
-- `vector__matches=tsquery_text`: a tsvector @@ a tsquery given as text, cast
+- `lexemes__matches=tsquery_text` (on a tsvector, here the `Lexemes` alias): a tsvector @@ a tsquery given as text, cast
   rather than re-parsed. The tsquery text comes from posts/tokens.py (quoted
   lexemes only), never from a reader directly; `to_tsquery` would re-tokenise
   it with a text search configuration, which has no notion of our bigrams.

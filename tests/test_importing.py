@@ -10,9 +10,11 @@ import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
 
 from posts.importing import CREATED, FAILED, UNCHANGED, UPDATED, identity_key, import_bytes, import_file, import_text
 from posts.models import Link, Post, Quote, Source
+from posts.querysets import BULK_INDEX_MEMORY, bulk_indexing, flush_index
 from tests.conftest import ROOT, SEED, database_url, manage_py, small_post, write_post
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +338,30 @@ def test_reindex_rebuilds_every_posts_search_passages():
     call_command("reindex", stdout=out)
     assert out.getvalue().strip() == "1 posts reindexed"
     assert sorted(post.passages.values_list("part", "field", "start", "runs")) == expected
+
+
+def gin_pending_list_limit(conn) -> str:
+    with conn.cursor() as cursor:
+        cursor.execute("SHOW gin_pending_list_limit")
+        return cursor.fetchone()[0]
+
+
+def test_bulk_indexing_sets_the_open_connection_and_those_opened_inside_it():
+    assert gin_pending_list_limit(connection) == "4MB"
+    with bulk_indexing():
+        assert gin_pending_list_limit(connection) == BULK_INDEX_MEMORY
+        opened = connections.create_connection("default")
+        assert gin_pending_list_limit(opened) == BULK_INDEX_MEMORY
+        opened.close()
+    opened = connections.create_connection("default")
+    assert gin_pending_list_limit(opened) == "4MB"
+    opened.close()
+
+
+def test_the_command_leaves_nothing_pending_in_the_search_index(tmp_path):
+    import_text(small_post(title="一件目"), name="one.txt")  # as the admin imports: merged later by PostgreSQL
+    assert flush_index() > 0
+    import_text(small_post(title="二件目"), name="two.txt")
+    write_post(tmp_path, "three.txt", small_post(title="三件目"))
+    run_import(tmp_path)
+    assert flush_index() == 0

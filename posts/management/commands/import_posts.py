@@ -1,18 +1,20 @@
 import json
 import multiprocessing
 import sys
+from contextlib import ExitStack
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 
 import django
-from django.db import connections, reset_queries
+from django.db import DatabaseError, connections, reset_queries
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from posts.decoding import RefusedFile
-from posts.importing import FAILED, OUTCOMES, display_name, find_post_files, import_file, read_post_file
+from posts.importing import CREATED, FAILED, OUTCOMES, UPDATED, display_name, find_post_files, import_file, read_post_file
 from posts.parser import parse_post
+from posts.querysets import bulk_indexing, flush_index
 
 
 class Command(BaseCommand):
@@ -40,17 +42,25 @@ class Command(BaseCommand):
 
     def import_all(self, files, format, verbosity, jobs) -> int:
         counts = dict.fromkeys(OUTCOMES, 0)
-        with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not sys.stderr.isatty()) as bar, bulk_indexing():
             for line in _imported(files, jobs):
                 counts[line["outcome"]] += 1
                 with bar.external_write_mode():
                     self.report(line, format, verbosity)
                 bar.update()
+        if counts[CREATED] or counts[UPDATED]:
+            self.flush()
         if format == "json":
             self.stdout.write(json.dumps({"summary": counts}))
         else:
             self.stdout.write(" / ".join(f"{counts[o]} {o}" for o in OUTCOMES))
         return counts[FAILED]
+
+    def flush(self) -> None:
+        try:
+            flush_index()
+        except DatabaseError as error:  # the posts are stored; the index merges them later by itself
+            self.stderr.write(f"the search index's pending list was not merged: {str(error).splitlines()[0]}")
 
     def report(self, line: dict, format: str, verbosity: int) -> None:
         if format == "json":
@@ -93,12 +103,20 @@ def _imported(files, jobs: int):
         yield from map(_import_one, files)
         return
     connections.close_all()  # workers start fresh (spawned, not forked), with their own connections
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=django.setup) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker) as pool:
         # A window of files at a time: `pool.map` over all of them would hold a pending task per file,
         # and the command's memory would grow with the number of files.
         files = iter(files)
         while window := list(islice(files, WINDOW_PER_JOB * jobs)):
             yield from pool.map(_import_one, window, chunksize=4)
+
+
+_WORKER = ExitStack()  # what a worker process holds for its whole life
+
+
+def _start_worker() -> None:
+    django.setup()
+    _WORKER.enter_context(bulk_indexing())
 
 
 def _import_one(path) -> dict:

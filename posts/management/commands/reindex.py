@@ -5,6 +5,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from posts.models import Post
+from posts.querysets import bulk_indexing, flush_index
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ids = list(Post.objects.order_by("id").values_list("id", flat=True))
         done = 0
-        with tqdm(total=len(ids), unit="post", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        with tqdm(total=len(ids), unit="post", file=sys.stderr, disable=not sys.stderr.isatty()) as bar, bulk_indexing():
             for pk in ids:
                 with transaction.atomic():  # read under a lock, so that an import running meanwhile waits
                     post = Post.objects.select_for_update().filter(pk=pk).first()
@@ -21,4 +22,5 @@ class Command(BaseCommand):
                         post.reindex()
                 done += 1
                 bar.update()
+        flush_index()
         self.stdout.write(f"{done} posts reindexed")

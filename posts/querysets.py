@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import Count, F, FloatField, Q, Sum, Value
 from django.db.models.expressions import RawSQL
@@ -57,7 +57,10 @@ def bulk_indexing():
     connection_created.connect(_bulk_settings, dispatch_uid="bulk_indexing")
     try:
         if connection.connection is not None:
-            _bulk_settings(None, connection)
+            try:
+                _bulk_settings(None, connection)
+            except DatabaseError:
+                connection.close()  # it broke: the next query opens a new one, which the signal sets
         yield
     finally:
         connection_created.disconnect(dispatch_uid="bulk_indexing")

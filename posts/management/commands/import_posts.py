@@ -1,7 +1,6 @@
 import json
 import multiprocessing
 import sys
-from contextlib import ExitStack
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 
@@ -42,7 +41,7 @@ class Command(BaseCommand):
 
     def import_all(self, files, format, verbosity, jobs) -> int:
         counts = dict.fromkeys(OUTCOMES, 0)
-        with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not sys.stderr.isatty()) as bar, bulk_indexing():
+        with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
             for line in _imported(files, jobs):
                 counts[line["outcome"]] += 1
                 with bar.external_write_mode():
@@ -103,7 +102,7 @@ def _imported(files, jobs: int):
         yield from map(_import_one, files)
         return
     connections.close_all()  # workers start fresh (spawned, not forked), with their own connections
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=django.setup) as pool:
         # A window of files at a time: `pool.map` over all of them would hold a pending task per file,
         # and the command's memory would grow with the number of files.
         files = iter(files)
@@ -111,17 +110,10 @@ def _imported(files, jobs: int):
             yield from pool.map(_import_one, window, chunksize=4)
 
 
-_WORKER = ExitStack()  # what a worker process holds for its whole life
-
-
-def _start_worker() -> None:
-    django.setup()
-    _WORKER.enter_context(bulk_indexing())
-
-
 def _import_one(path) -> dict:
     reset_queries()  # with DEBUG on, Django logs every query: a long import would keep thousands of large ones
-    result = import_file(path)
+    with bulk_indexing():
+        result = import_file(path)
     post = result.post
     return {
         "file": result.name,

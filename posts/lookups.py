@@ -1,12 +1,12 @@
 """What the search needs in SQL.
 
 - `Lexemes("runs")`: the tsvector of a passage's runs (posts/tokens.py), computed by the
-  SQL function `posts_lexemes` (migration 0007). The GIN index is built on this
+  SQL function `posts_lexemes` (migration 0009). The GIN index is built on this
   expression, and the search filters on the same expression, so no vector is stored.
 - `lexemes__matches=tsquery_text` (on a tsvector, here the `Lexemes` alias): a tsvector @@ a tsquery given as text, cast
   rather than re-parsed. The tsquery text comes from posts/tokens.py (quoted
   lexemes only), never from a reader directly; `to_tsquery` would re-tokenise
-  it with a text search configuration, which has no notion of our bigrams.
+  it with a text search configuration, which has no notion of our bigrams and trigrams.
 - `id__any=[...]`: `id = ANY(array)`, one parameter however many ids a search
   matched (`__in` writes each id into the SQL).
 """

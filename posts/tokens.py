@@ -10,6 +10,12 @@ one class:
   is then found by its bigrams (and checked to stand in a row, see
   posts/matching.py); a single character is a prefix of some token. So `25年`
   finds `2025年`.
+- Three kana in a row also give a trigram, marked `~` (so that no prefix query
+  for one character reaches it). Kana bigrams are in most passages, so a phrase
+  written in kana (`ありがたい`, `タイトル`) is found by its trigrams, which few
+  passages hold apart: at 10,000 posts, 3,100 candidate passages for
+  `ありがたい` (3,008 hold it) against 33,509 by bigrams. Kanji bigrams are rare
+  enough alone.
 - Runs of other letters (Latin, Cyrillic, …) give one token each: English is
   searched by words and word beginnings.
 
@@ -18,7 +24,7 @@ invisible format characters (zero-width space and joiners, bidi marks, soft
 hyphen) are dropped.
 
     >>> sorted(lexemes(document_runs("FBI長官パテル")))
-    ['fbi', 'テル', 'パテ', 'ル', '官パ', '長官']
+    ['fbi', '~パテル', 'テル', 'パテ', 'ル', '官パ', '長官']
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 CJK, LATIN = "cjk", "latin"  # searched by characters (digits too), searched by words
-WORD_MARK = "_"  # before a word in `document_runs`: it is indexed whole, not in bigrams
+WORD_MARK = "_"  # before a word in `document_runs`: it is indexed whole, not by characters
+TRIGRAM_MARK = "~"  # before a kana trigram lexeme (a separator: never in a run)
 MAX_WORD_CHARS = 100  # a longer word is indexed by its first 100 letters (PostgreSQL refuses lexemes over 2 KB)
 
 _CJK_CHARS = (
@@ -42,6 +49,7 @@ _CJK_CHARS = (
     "々〆〇"
     "\\d"  # digits
 )
+_KANA_RE = re.compile("[\u3041-\u30fa\u30fc-\u30ff\u31f0-\u31ff]+")  # the kana of _CJK_CHARS
 _RUN_RE = re.compile(rf"(?P<{CJK}>[{_CJK_CHARS}]+)|(?P<{LATIN}>(?:(?![{_CJK_CHARS}])[^\W_])+)")
 _VOICING = frozenset("\u3099\u309a\uff9e\uff9f")
 
@@ -143,10 +151,11 @@ def _written(kind: str, run: str) -> str:
 def lexemes(runs_text: str) -> set[str]:
     """The lexemes PostgreSQL indexes for `document_runs` output (what SQL `posts_lexemes` computes).
 
-    A CJK run gives the bigram at each character (the last character alone); a word, itself.
+    A CJK run gives the bigram at each character (the last character alone) and the
+    marked trigram at each of three kana in a row; a word, itself.
 
     >>> sorted(lexemes(" _fbi 長官パテル "))
-    ['fbi', 'テル', 'パテ', 'ル', '官パ', '長官']
+    ['fbi', '~パテル', 'テル', 'パテ', 'ル', '官パ', '長官']
     """
     found = set()
     for run in runs_text.split(" "):
@@ -154,6 +163,8 @@ def lexemes(runs_text: str) -> set[str]:
             found.add(run[1:])
         else:
             found.update(run[i : i + 2] for i in range(len(run)))
+            for kana in _KANA_RE.findall(run):
+                found.update(TRIGRAM_MARK + kana[i : i + 3] for i in range(len(kana) - 2))
     return found
 
 
@@ -175,12 +186,15 @@ class Match:
 def query_match(text: str) -> Match | None:
     """How to find `text` wherever a document holds it; None when it has no tokens.
 
-    Each CJK run becomes its bigrams; a run that the query continues after a separator
-    must end where a document's run ends. The final run matches as a prefix: a final
-    one-character CJK run or word through a prefix lexeme.
+    Each CJK run becomes its bigrams, or kana trigrams where three kana stand in a row; a
+    run that the query continues after a separator must end where a document's run ends.
+    The final run matches as a prefix: a final one-character CJK run or word through a
+    prefix lexeme.
 
     >>> query_match("停戦交渉")
     Match(tsquery="'停戦' & '戦交' & '交渉'", runs='停戦交渉', checked=True)
+    >>> query_match("ありがたい")
+    Match(tsquery="'~ありが' & '~りがた' & '~がたい'", runs='ありがたい', checked=True)
     >>> query_match("停")
     Match(tsquery="'停':*", runs='停', checked=False)
     >>> query_match("FBI長官")
@@ -192,7 +206,7 @@ def query_match(text: str) -> Match | None:
         last = n == len(found) - 1
         if run.kind == CJK:
             chars = run.text
-            parts.extend(f"'{chars[i : i + 2]}'" for i in range(len(chars) - 1))
+            parts.extend(f"'{gram}'" for gram in _grams(chars))
             if len(chars) == 1 or not last:
                 parts.append(f"'{chars[-1]}'" + (":*" if last else ""))
         else:
@@ -201,3 +215,16 @@ def query_match(text: str) -> Match | None:
         return None
     written = " ".join(_written(run.kind, run.text) for run in found)
     return Match(" & ".join(dict.fromkeys(parts)), written, len(parts) > 1)
+
+
+def _grams(chars: str) -> list[str]:
+    """The lexemes that a document holding this CJK run has at its characters: a kana trigram
+    where three kana stand in a row, else the bigram (unless a trigram already holds it)."""
+    trigrams = {i for i in range(len(chars) - 2) if _KANA_RE.fullmatch(chars[i : i + 3])}
+    grams = []
+    for i in range(len(chars) - 1):
+        if i in trigrams:
+            grams.append(TRIGRAM_MARK + chars[i : i + 3])
+        elif i - 1 not in trigrams:
+            grams.append(chars[i : i + 2])
+    return grams

@@ -12,13 +12,13 @@ from tests.conftest import small_post
 
 pytestmark = pytest.mark.django_db
 
-# Day → body: the phrase 停戦交渉, its lexemes apart (a candidate the index cannot tell from a hit), or neither.
+# Day → body: the phrase 停戦交渉, its bigrams apart (a candidate the index cannot tell from a hit), or neither.
 BODIES = {
     1: "停戦交渉が始まった。",
     2: "交渉の前に停戦した。停戦は戦交なし。",  # 停戦, 戦交 and 交渉 all here, never in a row
     3: "停戦交渉は続く。",
     4: "関係のない話。",
-    5: "交渉、停戦、戦交。",  # the lexemes again, apart
+    5: "交渉、停戦、戦交。",  # the bigrams again, apart
     6: "長い停戦交渉。",
     7: "停戦交渉。",
 }

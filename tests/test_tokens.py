@@ -10,6 +10,16 @@ def test_cjk_runs_become_bigrams_with_the_last_character_alone():
     assert lexemes(document_runs("停戦交渉")) == {"停戦", "戦交", "交渉", "渉"}
 
 
+def test_three_kana_in_a_row_also_become_a_marked_trigram():
+    assert lexemes(document_runs("アパート")) == {"アパ", "パー", "ート", "ト", "~アパー", "~パート"}
+    assert lexemes(document_runs("押し付け")) == {"押し", "し付", "付け", "け"}
+    assert lexemes(document_runs("あり東ありが")) == {"あり", "り東", "東あ", "りが", "が", "~ありが"}
+    assert query_match("ありがたい") == Match("'~ありが' & '~りがた' & '~がたい'", "ありがたい", checked=True)
+    assert query_match("ありが") == Match("'~ありが'", "ありが", checked=False)
+    assert query_match("あり東ありが").tsquery == "'あり' & 'り東' & '東あ' & '~ありが'"
+    assert query_match("あ") == Match("'あ':*", "あ", checked=False)
+
+
 def test_latin_runs_are_one_token_each_in_lower_case():
     assert document_runs("John Ratcliffe, G7") == " _john _ratcliffe _g 7 "
     assert lexemes(document_runs("John Ratcliffe, G7")) == {"john", "ratcliffe", "g", "7"}
@@ -43,7 +53,7 @@ def test_queries_find_every_lexeme_then_check_the_runs_in_order():
     assert query_match("停戦交渉") == Match("'停戦' & '戦交' & '交渉'", "停戦交渉", checked=True)
     assert query_match("停") == Match("'停':*", "停", checked=False)
     assert query_match("停戦") == Match("'停戦'", "停戦", checked=False)
-    assert query_match("ジョン・ラトクリフ").runs == "ジョン ラトクリフ"
+    assert query_match("ジョン・ラトクリフ") == Match("'~ジョン' & 'ン' & '~ラトク' & '~トクリ' & '~クリフ'", "ジョン ラトクリフ", checked=True)
     assert query_match("円・ドル") == Match("'円' & 'ドル'", "円 ドル", checked=True)
     assert query_match("John Ratcl") == Match("'john' & 'ratcl':*", "_john _ratcl", checked=True)
     assert query_match("停戦、停戦").tsquery == "'停戦' & '戦'"
@@ -60,13 +70,13 @@ def test_character_classes():
     assert [char_class(ch) for ch in "a1あア漢ー・々한ㄅ,_"] == ["latin", "cjk", "cjk", "cjk", "cjk", "cjk", None, "cjk", "cjk", "cjk", None, None]
 
 
-texts = st.text(alphabet=st.sampled_from("停戦交渉台湾ーア々 aBc１２ｶﾞ・、\n_'\\%\u200b한𠀋"), max_size=40)
+texts = st.text(alphabet=st.sampled_from("停戦交渉台湾ーアありヺヿㇰ々 aBc１２ｶﾞ・、\n_~'\\%\u200b한𠀋"), max_size=40)
 
 
 @pytest.mark.django_db
 @given(texts)
 def test_postgresql_makes_the_same_lexemes_as_python(text):
-    """The index is built by SQL `posts_lexemes` (migration 0007); the queries are made in Python."""
+    """The index is built by SQL `posts_lexemes` (migration 0009); the queries are made in Python."""
     from django.db import connection
 
     runs = document_runs(text)

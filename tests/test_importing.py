@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 
 from posts.importing import CREATED, FAILED, UNCHANGED, UPDATED, identity_key, import_bytes, import_file, import_text
 from posts.models import Link, Post, Quote, Source
@@ -365,3 +365,15 @@ def test_the_command_leaves_nothing_pending_in_the_search_index(tmp_path):
     write_post(tmp_path, "three.txt", small_post(title="三件目"))
     run_import(tmp_path)
     assert flush_index() == 0
+
+
+def test_the_command_says_so_when_the_index_cannot_be_flushed_and_keeps_the_posts(tmp_path, monkeypatch):
+    def fail():
+        raise DatabaseError("could not merge\nsecond line")
+
+    monkeypatch.setattr("posts.management.commands.import_posts.flush_index", fail)
+    write_post(tmp_path, "a.txt", small_post(title="残る"))
+    err = io.StringIO()
+    call_command("import_posts", str(tmp_path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().strip() == "the search index's pending list was not merged: could not merge"
+    assert Post.objects.filter(title="残る").exists()

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posts.tokens import MAX_WORD_CHARS, Match, char_class, document_runs, fold, lexemes, normalize, query_match
+from posts.tokens import MAX_WORD_CHARS, Match, char_class, document_runs, fold, fold_pieces, lexemes, normalize, query_match
 
 
 def test_cjk_runs_become_bigrams_with_the_last_character_alone():
@@ -83,3 +83,15 @@ def test_postgresql_makes_the_same_lexemes_as_python(text):
     with connection.cursor() as cursor:
         cursor.execute("SELECT tsvector_to_array(posts_lexemes(%s))", [runs])
         assert set(cursor.fetchone()[0]) == lexemes(runs)
+
+
+folding_texts = st.text(
+    alphabet=st.sampled_from("かカｶﾞﾟ\u3099\u309a゛ガＡa\u0301e\u0308̈ﬁ㍻①（！ 漢𠀋\u200b\n・ﾃｽﾄ"), max_size=30
+)
+
+
+@given(folding_texts)
+def test_folding_piece_by_piece_is_folding_the_whole_text(text):
+    folded, origin = normalize(text)
+    assert fold_pieces(text) == folded == fold(text)
+    assert len(origin) == len(folded) and origin == sorted(origin)

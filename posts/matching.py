@@ -1,6 +1,6 @@
 """How a parsed query is looked up: through the GIN index, phrases checked only as far as a page needs.
 
-A term of one lexeme (a kanji, a word of two or three characters, an English word)
+A term of one lexeme (a kanji, a two-character word or three kana, an English word)
 is found exactly by the index. A longer term is found by the index as the passages that
 hold all of its lexemes, and each of those must then be read to check that they
 stand in order (`PassageQuerySet.holding`). Reading costs about 15 µs a passage,

@@ -45,14 +45,13 @@ def bulk_indexing():
 
     PostgreSQL first appends new passages' lexemes to the index's pending list; the
     insert that takes the list past `gin_pending_list_limit` (4 MB by default) merges
-    it into the index, `work_mem` (4 MB) at a time. A merge costs about the same for
-    each lexeme it touches however many posts it brings, so fewer, bigger merges are
-    cheaper: importing 300 posts into a 10,000-post archive took 33–36 s with the
+    it into the index, `work_mem` (4 MB) at a time. Fewer, bigger merges cost less
+    per post: importing 300 posts into a 10,000-post archive took 33–36 s with the
     defaults and 22 s with 64 MB, the final flush included (measured).
 
     Searches read the whole pending list, so such a command ends with `flush_index()`.
-    Applies to the open connection and to those opened inside the block; the admin's
-    small imports keep the defaults.
+    Sets the open connection and those opened inside the block (for the rest of their
+    session: a command's connections); the admin's small imports keep the defaults.
     """
     connection_created.connect(_bulk_settings, dispatch_uid="bulk_indexing")
     try:

@@ -14,8 +14,9 @@ one class:
   for one character reaches it). Kana bigrams are in most passages, so a phrase
   written in kana (`ありがたい`, `タイトル`) is found by its trigrams, which few
   passages hold apart: at 10,000 posts, 3,100 candidate passages for
-  `ありがたい` (3,008 hold it) against 33,509 by bigrams. Kanji bigrams are rare
-  enough alone.
+  `ありがたい` (3,008 hold it) against 33,509 by bigrams. Kanji keep bigrams
+  only: with thousands of kanji, their bigrams are far rarer than kana's, and
+  trigrams everywhere would double the lexemes to store and import.
 - Runs of other letters (Latin, Cyrillic, …) give one token each: English is
   searched by words and word beginnings.
 

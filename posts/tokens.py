@@ -41,16 +41,18 @@ WORD_MARK = "_"  # before a word in `document_runs`: it is indexed whole, not by
 TRIGRAM_MARK = "~"  # before a kana trigram lexeme (a separator: never in a run)
 MAX_WORD_CHARS = 100  # a longer word is indexed by its first 100 letters (PostgreSQL refuses lexemes over 2 KB)
 
-_CJK_CHARS = (
+_KANA = (
     "\u3041-\u30fa\u30fc-\u30ff"  # hiragana, katakana with ー (not ・ U+30FB)
     "\u31f0-\u31ff"  # katakana phonetic extensions
+)
+_CJK_CHARS = _KANA + (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # Han
     "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"  # Hangul and its jamo
     "\u3100-\u312f\u31a0-\u31bf"  # Bopomofo
     "々〆〇"
     "\\d"  # digits
 )
-_KANA_RE = re.compile("[\u3041-\u30fa\u30fc-\u30ff\u31f0-\u31ff]+")  # the kana of _CJK_CHARS
+_KANA_RE = re.compile(f"[{_KANA}]+")
 _RUN_RE = re.compile(rf"(?P<{CJK}>[{_CJK_CHARS}]+)|(?P<{LATIN}>(?:(?![{_CJK_CHARS}])[^\W_])+)")
 _VOICING = frozenset("\u3099\u309a\uff9e\uff9f")
 

@@ -8,11 +8,12 @@
   lexemes only), never from a reader directly; `to_tsquery` would re-tokenise
   it with a text search configuration, which has no notion of our bigrams and trigrams.
 - `id__any=[...]`: `id = ANY(array)`, one parameter however many ids a search
-  matched (`__in` writes each id into the SQL).
+  matched (`__in` writes each id into the SQL). On a foreign key too (`post__any=[...]`):
+  `post__id__any` would join the posts' table to read an id the row already holds.
 """
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db.models import BigIntegerField, Func, Lookup
+from django.db.models import BigIntegerField, ForeignKey, Func, Lookup
 
 
 class Lexemes(Func):
@@ -31,6 +32,7 @@ class Matches(Lookup):
 
 
 @BigIntegerField.register_lookup
+@ForeignKey.register_lookup
 class AnyOf(Lookup):
     """`id__any=ids`: ids (any iterable of integers; a set spares Django going through a list item by item)
     sent as one array literal, which psycopg need not take apart either."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
@@ -100,9 +100,9 @@ class Search:
         return f"{self.cap:,}件以上" if self.capped else f"{self.total:,}件"
 
     @cached_property
-    def matched(self) -> QuerySet:
-        """The (first `cap`) matching posts, unordered: for counting."""
-        return Post.objects.filter(id__any=set(self.post_ids))
+    def facet_counts(self) -> dict[str, list[dict]]:
+        """Outlets, topics, years and months of the (first `cap`) matching posts."""
+        return Post.objects.filter(id__any=self.post_ids).facet_counts() if self.post_ids else {}
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
         """A page of post ids; `results(page)` gives its posts."""
@@ -123,16 +123,10 @@ class Search:
         ]
 
     def facets(self) -> dict[str, list[dict]]:
-        if not self.post_ids:
-            return {}
-        return {
-            "sources": self.matched.source_counts(),
-            "topics": self.matched.topic_counts(),
-            "years": self.matched.year_counts(),
-        }
+        return {name: self.facet_counts[name] for name in ("sources", "topics", "years")} if self.post_ids else {}
 
     def month_counts(self) -> list[tuple]:
-        return [(row["month"], row["posts"]) for row in self.matched.month_counts()] if self.post_ids else []
+        return [(row["month"], row["posts"]) for row in self.facet_counts.get("months", [])]
 
 
 def post_snippets(post: Post, terms, parts: list[str] | None = None, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:

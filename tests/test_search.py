@@ -174,3 +174,35 @@ def test_relevance_puts_title_matches_first(corpus):
     scores = Passage.objects.relevance(title_hits + body_hit, parse_query("投稿3 OR 見出し5の0"))
     assert min(scores[pk] for pk in title_hits) > max(scores[pk] for pk in body_hit)
     assert title_query
+
+
+def quoting(title: str, date: str, outlets: list[str], article_outlet: str = "日経") -> Post:
+    year, month, day = date.split("-")
+    quotes = "".join(
+        f"{int(month)}/{int(day)}{outlet}<Headline {n}={title}の見出し{n}>\n本文{n}。\nhttps://example.org/{title}/{n}\n\n"
+        for n, outlet in enumerate(outlets)
+    )
+    body = f"『{title}』({year}/{int(month)}/{int(day)}{article_outlet} 記者)について\n\n{quotes}論評。\n"
+    return import_text(body, name=f"{title}.txt").post
+
+
+def test_facet_counts_count_each_post_once_per_outlet():
+    first = quoting("甲", "2024-08-01", ["Bloomberg", "Bloomberg", "CNN"], article_outlet="Bloomberg")
+    second = quoting("乙", "2023-08-02", ["CNN"])
+    third = quoting("丙", "2024-09-03", ["Reuters"])
+    quoted = Post.objects.filter(id__any=[first.id, second.id, third.id])
+
+    counts = quoted.facet_counts()
+
+    names = {Source.objects.get(name=name).slug: name for name in ("Bloomberg", "CNN", "Reuters", "日経")}
+    assert [(row["name"], row["posts"]) for row in counts["sources"]] == [("CNN", 2), ("日経", 2), ("Bloomberg", 1), ("Reuters", 1)]
+    assert all(names[row["slug"]] == row["name"] for row in counts["sources"])
+    assert [(row["name"], row["posts"]) for row in quoted.facet_counts(limit=2)["sources"]] == [("CNN", 2), ("日経", 2)]
+    assert counts["years"] == [{"year": 2024, "posts": 2}, {"year": 2023, "posts": 1}]
+    assert [(row["month"].isoformat(), row["posts"]) for row in counts["months"]] == [("2023-08-01", 1), ("2024-08-01", 1), ("2024-09-01", 1)]
+    topics = {}
+    for post in (first, second, third):
+        for topic in post.topics.all():
+            topics[topic.slug] = topics.get(topic.slug, 0) + 1
+    assert {row["slug"]: row["posts"] for row in counts["topics"]} == topics
+    assert Post.objects.none().facet_counts() == {"sources": [], "topics": [], "years": [], "months": []}

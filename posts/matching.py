@@ -16,6 +16,7 @@ checks as the posts it shows (at most the cap, 1,000).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from posts.query import ParsedQuery, Term
 from posts.querysets import PostQuerySet, search_plans
 
 MIN_BATCH = 50
+HEADROOM = 1.05  # how many more candidates a batch reads than it expects to need
+MIN_SHARE = 0.05  # however few candidates matched so far, a batch reads at most 20 times what is missing
 
 
 @dataclass
@@ -49,11 +52,21 @@ class TermHits:
         return set(self.passages)
 
     def holding(self, post_ids: Iterable[int]) -> set[int]:
-        """Those of `post_ids` that hold the term."""
+        """Those of `post_ids` that hold the term.
+
+        A phrase is read in two rounds: the first candidate passage of each post, then the other candidates
+        of the posts not yet found. A phrase most posts hold is usually in the first, so each post costs one
+        read rather than one for each passage with its lexemes.
+        """
         candidates = [pk for pk in post_ids if pk in self.passages]
         if not self.term.match.checked or not candidates:
             return set(candidates)
-        passage_ids = [passage for pk in candidates for passage in self.passages[pk]]
+        held = self._read([self.passages[pk][0] for pk in candidates])
+        rest = [passage for pk in candidates if pk not in held for passage in self.passages[pk][1:]]
+        return held | self._read(rest) if rest else held
+
+    def _read(self, passage_ids: list[int]) -> set[int]:
+        """The posts of those of these passages that hold the term."""
         with search_plans():
             return set(Passage.objects.filter(id__any=passage_ids).holding(self.term).distinct().values_list("post_id", flat=True))
 
@@ -96,14 +109,16 @@ class Lookup:
     def first(self, ordered_ids: list[int], limit: int) -> list[int]:
         """The first `limit` of `ordered_ids` (from `narrow`, in a search's order) that match.
 
-        Candidates are checked in batches a little bigger than what is still missing.
+        Candidates are checked in batches a little bigger than what is still missing, given the share of
+        candidates read so far that matched (at first taken as all: most candidates of a phrase hold it).
         """
         if not self.checks:
             return ordered_ids[:limit]
         found: list[int] = []
-        start = 0
+        start, share = 0, 1.0
         while start < len(ordered_ids) and len(found) < limit:
-            size = max(MIN_BATCH, (limit - len(found)) * 5 // 4)
+            size = max(MIN_BATCH, math.ceil((limit - len(found)) * HEADROOM / share))
             found += self.check(ordered_ids[start : start + size])
             start += size
+            share = max(len(found) / start, MIN_SHARE)
         return found[:limit]

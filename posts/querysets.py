@@ -27,11 +27,12 @@ def search_plans():
     10,000 posts), against tens of milliseconds through the GIN index.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
         # No parallel workers and no JIT: starting either costs more than these scans (5 to 60 ms).
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute("SET LOCAL jit = off")
+        # One round trip for the four settings.
+        cursor.execute(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
+            " SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"
+        )
         yield
 
 
@@ -145,29 +146,55 @@ class PostQuerySet(models.QuerySet):
         """How many of these posts quote each outlet (or comment on its article), have each topic, fall in each year
         and month: the top `limit` outlets and topics, every year (newest first) and month (oldest first).
 
-        Three reads by id (the posts, their quotes' outlets, their topics), counted here: for a search's 1,000
-        posts ~13 ms, against ~26 ms for a grouping query per facet (measured at 10,000 posts).
+        Their ids, then one query that reads each of these posts, their quotes' outlets and their topics once
+        by id: for a search's 1,000 posts ~13 ms, against ~26 ms for a grouping query per facet (measured at
+        10,000 posts).
         """
-        from posts.models import Quote, Source, Topic
-
-        rows = list(self.order_by().values_list("id", "published_on", "article_outlet_id"))
-        ids = [pk for pk, _, _ in rows]
-        pairs = {(pk, outlet) for pk, _, outlet in rows if outlet is not None}
-        if ids:
-            pairs.update(Quote.objects.filter(post__any=ids, source__isnull=False).order_by().values_list("post_id", "source_id"))
-        topics = self.model.topics.through.objects.filter(post__any=ids).values_list("topic_id", flat=True) if ids else []
-        years = Counter(published.year for _, published, _ in rows)
-        months = Counter(published.replace(day=1) for _, published, _ in rows)
+        ids = list(self.order_by().values_list("id", flat=True))
+        if not ids:
+            return {"sources": [], "topics": [], "years": [], "months": []}
+        with connection.cursor() as cursor:
+            cursor.execute(FACETS_SQL, {"ids": ids})
+            rows = cursor.fetchall()
+        counted: dict[str, list] = {"source": [], "topic": [], "month": []}
+        for facet, slug, name, month, posts in rows:
+            counted[facet].append({"slug": slug, "name": name, "month": month, "posts": posts})
+        years = Counter()
+        for row in counted["month"]:
+            years[row["month"].year] += row["posts"]
         return {
-            "sources": _most_counted(Source, Counter(source for _, source in pairs), limit),
-            "topics": _most_counted(Topic, Counter(topics), limit),
+            "sources": _most_counted(counted["source"], limit),
+            "topics": _most_counted(counted["topic"], limit),
             "years": [{"year": year, "posts": posts} for year, posts in sorted(years.items(), reverse=True)],
-            "months": [{"month": month, "posts": posts} for month, posts in sorted(months.items())],
+            "months": sorted(({"month": row["month"], "posts": row["posts"]} for row in counted["month"]), key=lambda row: row["month"]),
         }
 
 
-def _most_counted(model, counts: Counter, limit: int) -> list[dict]:
-    """The `limit` rows of `model` (a Source or a Topic) with the highest counts, then by name."""
-    named = model.objects.filter(id__in=list(counts)).values_list("id", "slug", "name")
-    ranked = sorted(({"slug": slug, "name": name, "posts": counts[pk]} for pk, slug, name in named), key=lambda row: (-row["posts"], row["name"]))
-    return ranked[:limit]
+# Each facet's counts for the posts with these ids. A post counts once for an outlet however often it quotes
+# it, and whether or not it also comments on its article. Each table is read through its post id index, the
+# ids sent once (each copy of a long array literal costs planning time). A month is its first day (date_trunc
+# would go through a timestamp with a time zone: 4 ms for 1,000 posts).
+FACETS_SQL = """
+    WITH chosen AS MATERIALIZED (SELECT id, published_on, article_outlet_id FROM posts_post WHERE id = ANY(%(ids)s)),
+    outlets AS (
+        SELECT q.post_id, q.source_id FROM posts_quote q
+        WHERE q.post_id = ANY(ARRAY(SELECT id FROM chosen)) AND q.source_id IS NOT NULL
+        UNION
+        SELECT id, article_outlet_id FROM chosen WHERE article_outlet_id IS NOT NULL
+    )
+    SELECT 'source', s.slug, s.name, NULL::date, COUNT(*) FROM outlets JOIN posts_source s ON s.id = outlets.source_id
+    GROUP BY s.id
+    UNION ALL
+    SELECT 'topic', t.slug, t.name, NULL, COUNT(*) FROM posts_post_topics pt JOIN posts_topic t ON t.id = pt.topic_id
+    WHERE pt.post_id = ANY(ARRAY(SELECT id FROM chosen))
+    GROUP BY t.id
+    UNION ALL
+    SELECT 'month', NULL, NULL, published_on - (EXTRACT(DAY FROM published_on)::int - 1), COUNT(*) FROM chosen
+    GROUP BY 4
+"""
+
+
+def _most_counted(rows: list[dict], limit: int) -> list[dict]:
+    """The `limit` outlets or topics counted in most posts, then by name."""
+    ranked = sorted(rows, key=lambda row: (-row["posts"], row["name"]))
+    return [{"slug": row["slug"], "name": row["name"], "posts": row["posts"]} for row in ranked[:limit]]

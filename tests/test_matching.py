@@ -50,11 +50,24 @@ def test_first_reads_candidates_in_order_and_stops_once_it_has_enough(posts, mon
     holding = hits.holding
     monkeypatch.setattr(hits, "holding", lambda ids: read.append(sorted(ids)) or holding(ids))
     assert lookup.first(ordered, 2) == [posts[7], posts[6]]
-    assert read == [sorted([posts[7], posts[6]])]  # both hits: done
+    assert read == [sorted([posts[7], posts[6], posts[5]])]  # 2 wanted, 5% more read: 3 posts; both hits, done
     read.clear()
-    assert lookup.first(ordered, 3) == [posts[7], posts[6], posts[3]]
-    assert read == [sorted([posts[7], posts[6], posts[5]]), [posts[3]]]  # 3 wanted: 7, 6, 5 read (5 is not a hit), then 3
+    assert lookup.first(ordered, 4) == [posts[d] for d in (7, 6, 3, 1)]
+    # 4 wanted: 5 read, 3 of them hits (60%), so 1 missing takes 2 more: only 1 is left
+    assert read == [sorted([posts[7], posts[6], posts[5], posts[3], posts[2]]), [posts[1]]]
     assert lookup.first(ordered, 100) == [posts[d] for d in (7, 6, 3, 1)]
+
+
+def test_a_phrase_is_read_in_its_first_candidate_passage_then_in_the_others(posts, monkeypatch):
+    later = import_text(small_post(title="停戦と交渉と戦交", day=8, body="停戦交渉が始まった。"), name="8.txt").post.pk
+    (hits,) = Lookup(parse_query("停戦交渉")).positive[0]
+    assert len(hits.passages[later]) > 1  # the title, then the quote: both have the phrase's bigrams
+    read = []
+    _read = hits._read
+    monkeypatch.setattr(hits, "_read", lambda ids: read.append(sorted(ids)) or _read(ids))
+    assert hits.holding([later, posts[7], posts[2]]) == {later, posts[7]}
+    first = sorted(hits.passages[pk][0] for pk in (later, posts[7], posts[2]))
+    assert read == [first, sorted(hits.passages[later][1:] + hits.passages[posts[2]][1:])]
 
 
 def test_a_negated_phrase_excludes_only_posts_that_hold_it(posts):

@@ -75,6 +75,22 @@ def run(posts: int, seed: int, jobs: int, load_seconds: int, out: Path, database
     return results
 
 
+def measure_searches(seed: int, database: str = DATABASE, log=print) -> dict:
+    """Search and page latency only, against the database an earlier run filled (nothing generated or imported).
+
+    To compare two versions of the code on one noisy machine, run this from each checkout in turn, a few
+    times over: the data stays the same, and each checkout's own code answers.
+    """
+    settings.DEBUG = False
+    use_database(database)
+    with connection.cursor() as cursor:  # a clear error, not a traceback, when no run filled it
+        cursor.execute("SELECT count(*) FROM posts_post")
+        posts = cursor.fetchone()[0]
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=bench_env(), check=True)
+    log(f"searching {posts} posts in {database}")
+    return {"posts": posts, "search": measure_search(query_words(seed)), "pages": measure_pages()}
+
+
 # The database --------------------------------------------------------------------------------------------------------
 
 
@@ -450,15 +466,8 @@ def markdown(r: dict) -> str:
         f"({st['search_runs_mb']}) / {st['search_indexes_mb']} ({st['search_index_mb']}) MB |",
         f"| search table + indexes per raw text | {st['search_storage_per_raw']}× |",
         "",
-        "| search (ms) | page p50 | page p95 | page p99 | db p50 | db p95 | db p99 |",
-        "|---|---|---|---|---|---|---|",
+        *latency_table(r),
     ]
-    for name, m in r["search"].items():
-        p, d = m["page_ms"], m["db_ms"]
-        lines.append(f"| {name} | {p['p50']} | {p['p95']} | {p['p99']} | {d['p50']} | {d['p95']} | {d['p99']} |")
-    for name, m in r["pages"].items():
-        p, d = m["page_ms"], m["db_ms"]
-        lines.append(f"| page: {name} | {p['p50']} | {p['p95']} | {p['p99']} | {d['p50']} | {d['p95']} | {d['p99']} |")
     lines += ["", "Baselines find every post with the term; so does \"all ids\" (`Post.objects.search`: every match, phrases "
               "checked in every candidate). A search page does more (facets, snippets) but stops at 1,000 matches.",
               "", "| baseline (median ms) | ILIKE | grep | ripgrep | search: all ids | search: page db | ILIKE ÷ all ids "
@@ -479,3 +488,12 @@ def markdown(r: dict) -> str:
                   f"p50 {ld['p50_ms']} ms, p95 {ld['p95_ms']} ms, p99 {ld['p99_ms']} ms, "
                   f"{ld['non_2xx']} non-2xx, {ld['socket_errors']} socket errors."]
     return "\n".join(lines) + "\n"
+
+
+def latency_table(r: dict) -> list[str]:
+    """The search and page latency table of a run's results (or of `measure_searches`), as markdown lines."""
+    lines = ["| search (ms) | page p50 | page p95 | page p99 | db p50 | db p95 | db p99 |", "|---|---|---|---|---|---|---|"]
+    for name, m in [*r["search"].items(), *((f"page: {name}", m) for name, m in r["pages"].items())]:
+        p, d = m["page_ms"], m["db_ms"]
+        lines.append(f"| {name} | {p['p50']} | {p['p95']} | {p['p99']} | {d['p50']} | {d['p95']} | {d['p99']} |")
+    return lines

@@ -56,3 +56,19 @@ def test_the_benchmark_runs_end_to_end(tmp_path):
     assert results["ratios"]["kanji"]["ilike_vs_search_all_ids"] > 0
     assert results["load"]["requests_per_s"] > 0 and results["load"]["non_2xx"] == 0
     assert "| posts/s" in (out / result_file.name.replace(".json", ".md")).read_text()
+
+    # Searches only, in the database the run left: what comparing two checkouts runs from each.
+    again = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--searches-only", "--database", "archive_bench_test", "--format", "json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    searched = json.loads(again.stdout)
+    assert searched["posts"] == 12 and set(searched["search"]) == set(results["search"])
+    assert all(m["page_ms"]["n"] == 15 for m in searched["search"].values()) and set(searched["pages"]) == set(results["pages"])
+    missing = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--searches-only", "--database", "archive_bench_never_made"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert missing.returncode == 1 and "cannot read archive_bench_never_made" in missing.stderr
+    assert "Traceback" not in missing.stderr

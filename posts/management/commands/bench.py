@@ -1,8 +1,10 @@
+import json
 import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from posts import benchmark
 
@@ -20,7 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=int, default=60, help="0 skips the load test")
         parser.add_argument("--out", type=Path, default=Path(settings.BASE_DIR) / "bench" / "results")
         parser.add_argument("--database", default=benchmark.DATABASE, help="the database to drop, create and fill")
+        parser.add_argument(
+            "--searches-only", action="store_true",
+            help="only measure search and page latency in --database as an earlier run left it (to compare two checkouts)",
+        )
+        parser.add_argument("--format", choices=["text", "json"], default="text", help="--searches-only: output format")
 
-    def handle(self, *, posts, seed, jobs, load_seconds, out, database, **options):
+    def handle(self, *, posts, seed, jobs, load_seconds, out, database, searches_only, format, **options):
+        if searches_only:
+            try:
+                results = benchmark.measure_searches(seed, database, log=self.stderr.write)
+            except DatabaseError as error:
+                raise CommandError(f"cannot read {database} (run the benchmark first?): {str(error).strip().splitlines()[0]}") from None
+            self.stdout.write(json.dumps(results) if format == "json" else "\n".join(benchmark.latency_table(results)))
+            return
         results = benchmark.run(posts, seed, jobs, load_seconds, out, database, log=self.stderr.write)
         self.stdout.write(benchmark.markdown(results))

@@ -142,15 +142,15 @@ class PostQuerySet(models.QuerySet):
 
     # Facets: counts that follow the current search and filters ------------------
 
-    def facet_counts(self, limit: int = 20) -> dict[str, list[dict]]:
+    def facet_counts(self, limit: int = 20, ids: list[int] | None = None) -> dict[str, list[dict]]:
         """How many of these posts quote each outlet (or comment on its article), have each topic, fall in each year
         and month: the top `limit` outlets and topics, every year (newest first) and month (oldest first).
 
-        Their ids, then one query that reads each of these posts, their quotes' outlets and their topics once
-        by id: for a search's 1,000 posts ~13 ms, against ~26 ms for a grouping query per facet (measured at
-        10,000 posts).
+        One query, which reads each of these posts, their quotes' outlets and their topics once by id: for a
+        search's 1,000 posts ~12 ms, against ~26 ms for a grouping query per facet (measured at 10,000 posts).
+        A caller that has the posts' ids already (a search) passes them as `ids`, which spares reading them.
         """
-        ids = list(self.order_by().values_list("id", flat=True))
+        ids = list(self.order_by().values_list("id", flat=True)) if ids is None else ids
         if not ids:
             return {"sources": [], "topics": [], "years": [], "months": []}
         with connection.cursor() as cursor:

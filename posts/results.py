@@ -102,7 +102,7 @@ class Search:
     @cached_property
     def facet_counts(self) -> dict[str, list[dict]]:
         """Outlets, topics, years and months of the (first `cap`) matching posts."""
-        return Post.objects.filter(id__any=self.post_ids).facet_counts() if self.post_ids else {}
+        return Post.objects.facet_counts(ids=self.post_ids) if self.post_ids else {}
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
         """A page of post ids; `results(page)` gives its posts."""

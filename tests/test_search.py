@@ -205,4 +205,5 @@ def test_facet_counts_count_each_post_once_per_outlet():
         for topic in post.topics.all():
             topics[topic.slug] = topics.get(topic.slug, 0) + 1
     assert {row["slug"]: row["posts"] for row in counts["topics"]} == topics
+    assert Post.objects.facet_counts(ids=[first.id, second.id, third.id]) == counts  # ids a search has already
     assert Post.objects.none().facet_counts() == {"sources": [], "topics": [], "years": [], "months": []}

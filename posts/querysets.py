@@ -156,17 +156,21 @@ class PostQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(FACETS_SQL, {"ids": ids})
             rows = cursor.fetchall()
-        counted: dict[str, list] = {"source": [], "topic": [], "month": []}
+        named: dict[str, list[dict]] = {"source": [], "topic": []}
+        months: dict = {}
         for facet, slug, name, month, posts in rows:
-            counted[facet].append({"slug": slug, "name": name, "month": month, "posts": posts})
+            if facet == "month":
+                months[month] = posts
+            else:
+                named[facet].append({"slug": slug, "name": name, "posts": posts})
         years = Counter()
-        for row in counted["month"]:
-            years[row["month"].year] += row["posts"]
+        for month, posts in months.items():
+            years[month.year] += posts
         return {
-            "sources": _most_counted(counted["source"], limit),
-            "topics": _most_counted(counted["topic"], limit),
+            "sources": _most_counted(named["source"], limit),
+            "topics": _most_counted(named["topic"], limit),
             "years": [{"year": year, "posts": posts} for year, posts in sorted(years.items(), reverse=True)],
-            "months": sorted(({"month": row["month"], "posts": row["posts"]} for row in counted["month"]), key=lambda row: row["month"]),
+            "months": [{"month": month, "posts": posts} for month, posts in sorted(months.items())],
         }
 
 
@@ -196,5 +200,4 @@ FACETS_SQL = """
 
 def _most_counted(rows: list[dict], limit: int) -> list[dict]:
     """The `limit` outlets or topics counted in most posts, then by name."""
-    ranked = sorted(rows, key=lambda row: (-row["posts"], row["name"]))
-    return [{"slug": row["slug"], "name": row["name"], "posts": row["posts"]} for row in ranked[:limit]]
+    return sorted(rows, key=lambda row: (-row["posts"], row["name"]))[:limit]

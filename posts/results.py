@@ -102,7 +102,7 @@ class Search:
     @cached_property
     def facet_counts(self) -> dict[str, list[dict]]:
         """Outlets, topics, years and months of the (first `cap`) matching posts."""
-        return Post.objects.facet_counts(ids=self.post_ids) if self.post_ids else {}
+        return Post.objects.facet_counts(ids=self.post_ids)
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
         """A page of post ids; `results(page)` gives its posts."""
@@ -123,10 +123,10 @@ class Search:
         ]
 
     def facets(self) -> dict[str, list[dict]]:
-        return {name: self.facet_counts[name] for name in ("sources", "topics", "years")} if self.post_ids else {}
+        return {name: self.facet_counts[name] for name in ("sources", "topics", "years")}
 
     def month_counts(self) -> list[tuple]:
-        return [(row["month"], row["posts"]) for row in self.facet_counts.get("months", [])]
+        return [(row["month"], row["posts"]) for row in self.facet_counts["months"]]
 
 
 def post_snippets(post: Post, terms, parts: list[str] | None = None, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from posts.importing import import_text
-from posts.models import Post, Source
+from posts.models import Post, Source, Topic
 from posts.query import parse_query
 from posts.filters import PARTS
 from posts.tokens import CJK, LATIN, char_class, normalize
@@ -190,6 +190,9 @@ def test_facet_counts_count_each_post_once_per_outlet():
     first = quoting("甲", "2024-08-01", ["Bloomberg", "Bloomberg", "CNN"], article_outlet="Bloomberg")
     second = quoting("乙", "2023-08-02", ["CNN"])
     third = quoting("丙", "2024-09-03", ["Reuters"])
+    war, trade = Topic.objects.create(name="戦争", slug="war"), Topic.objects.create(name="貿易", slug="trade")
+    first.topics.add(war, trade)
+    second.topics.add(war)
     quoted = Post.objects.filter(id__any=[first.id, second.id, third.id])
 
     counts = quoted.facet_counts()
@@ -205,5 +208,6 @@ def test_facet_counts_count_each_post_once_per_outlet():
         for topic in post.topics.all():
             topics[topic.slug] = topics.get(topic.slug, 0) + 1
     assert {row["slug"]: row["posts"] for row in counts["topics"]} == topics
+    assert topics["war"] == 2 and topics["trade"] == 1  # the topics added above, besides any the rules gave
     assert Post.objects.facet_counts(ids=[first.id, second.id, third.id]) == counts  # ids a search has already
     assert Post.objects.none().facet_counts() == {"sources": [], "topics": [], "years": [], "months": []}

@@ -18,6 +18,13 @@ PART_CHOICES = [("quote", "引用記事"), ("commentary", "ブロガーの論評
 SORT_CHOICES = [("new", "新しい順"), ("old", "古い順"), ("relevance", "関連度順")]
 
 
+class Select(forms.Select):
+    """Django's <select>, with its options written in its own template: Django's includes two templates for each
+    option, which cost ~8 ms of each search page for the outlets and topics (measured)."""
+
+    template_name = "posts/widgets/select.html"
+
+
 class SearchForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -37,13 +44,19 @@ class PostFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), to_field_name="slug", label="情報源", method="by_source", empty_label="すべて"
+        queryset=Source.objects.all(), to_field_name="slug", label="情報源", method="by_source", empty_label="すべて",
+        widget=Select,
     )
     topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", label="トピック", empty_label="すべて"
+        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", label="トピック", empty_label="すべて",
+        widget=Select,
     )
-    part = django_filters.ChoiceFilter(choices=PART_CHOICES, label="探す場所", method="by_nothing", empty_label="すべて")
-    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, label="並べ順", method="by_nothing", empty_label=None)
+    part = django_filters.ChoiceFilter(
+        choices=PART_CHOICES, label="探す場所", method="by_nothing", empty_label="すべて", widget=Select
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, label="並べ順", method="by_nothing", empty_label=None, widget=Select
+    )
 
     class Meta:
         model = Post

@@ -347,15 +347,30 @@ def gin_pending_list_limit(conn) -> str:
 
 
 def test_bulk_indexing_sets_the_open_connection_and_those_opened_inside_it():
-    assert gin_pending_list_limit(connection) == "4MB"
+    server_default = gin_pending_list_limit(connection)
+    assert server_default != BULK_INDEX_MEMORY
     with bulk_indexing():
         assert gin_pending_list_limit(connection) == BULK_INDEX_MEMORY
         opened = connections.create_connection("default")
         assert gin_pending_list_limit(opened) == BULK_INDEX_MEMORY
         opened.close()
     opened = connections.create_connection("default")
-    assert gin_pending_list_limit(opened) == "4MB"
+    assert gin_pending_list_limit(opened) == server_default
     opened.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_indexing_replaces_an_open_connection_the_server_dropped():
+    connection.ensure_connection()
+    dropped = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [dropped])
+        assert cursor.fetchone()[0] is True
+    other.close()
+    with bulk_indexing():
+        assert gin_pending_list_limit(connection) == BULK_INDEX_MEMORY
+        assert connection.connection.info.backend_pid != dropped
 
 
 def test_the_command_leaves_nothing_pending_in_the_search_index(tmp_path):

@@ -142,36 +142,40 @@ class PostQuerySet(models.QuerySet):
 
     # Facets: counts that follow the current search and filters ------------------
 
-    def facet_counts(self, limit: int = 20, ids: list[int] | None = None) -> dict[str, list[dict]]:
+    def facet_counts(self, limit: int = 20) -> dict[str, list[dict]]:
         """How many of these posts quote each outlet (or comment on its article), have each topic, fall in each year
-        and month: the top `limit` outlets and topics, every year (newest first) and month (oldest first).
+        and month: see `facet_counts_of`, which a caller holding the posts' ids already (a search) calls itself."""
+        return facet_counts_of(list(self.order_by().values_list("id", flat=True)), limit)
 
-        One query, which reads each of these posts, their quotes' outlets and their topics once by id: for a
-        search's 1,000 posts ~12 ms, against ~26 ms for a grouping query per facet (measured at 10,000 posts).
-        A caller that has the posts' ids already (a search) passes them as `ids`, which spares reading them.
-        """
-        ids = list(self.order_by().values_list("id", flat=True)) if ids is None else ids
-        if not ids:
-            return {"sources": [], "topics": [], "years": [], "months": []}
-        with connection.cursor() as cursor:
-            cursor.execute(FACETS_SQL, {"ids": ids})
-            rows = cursor.fetchall()
-        named: dict[str, list[dict]] = {"source": [], "topic": []}
-        months: dict = {}
-        for facet, slug, name, month, posts in rows:
-            if facet == "month":
-                months[month] = posts
-            else:
-                named[facet].append({"slug": slug, "name": name, "posts": posts})
-        years = Counter()
-        for month, posts in months.items():
-            years[month.year] += posts
-        return {
-            "sources": _most_counted(named["source"], limit),
-            "topics": _most_counted(named["topic"], limit),
-            "years": [{"year": year, "posts": posts} for year, posts in sorted(years.items(), reverse=True)],
-            "months": [{"month": month, "posts": posts} for month, posts in sorted(months.items())],
-        }
+
+def facet_counts_of(ids: list[int], limit: int = 20) -> dict[str, list[dict]]:
+    """How many of the posts with these ids quote each outlet (or comment on its article), have each topic, fall in
+    each year and month: the top `limit` outlets and topics, every year (newest first) and month (oldest first).
+
+    One query, which reads each of these posts, their quotes' outlets and their topics once by id: for a search's
+    1,000 posts ~12 ms, against ~26 ms for a grouping query per facet (measured at 10,000 posts).
+    """
+    if not ids:
+        return {"sources": [], "topics": [], "years": [], "months": []}
+    with connection.cursor() as cursor:
+        cursor.execute(FACETS_SQL, {"ids": ids})
+        rows = cursor.fetchall()
+    named: dict[str, list[dict]] = {"source": [], "topic": []}
+    months: dict = {}
+    for facet, slug, name, month, posts in rows:
+        if facet == "month":
+            months[month] = posts
+        else:
+            named[facet].append({"slug": slug, "name": name, "posts": posts})
+    years = Counter()
+    for month, posts in months.items():
+        years[month.year] += posts
+    return {
+        "sources": _most_counted(named["source"], limit),
+        "topics": _most_counted(named["topic"], limit),
+        "years": [{"year": year, "posts": posts} for year, posts in sorted(years.items(), reverse=True)],
+        "months": [{"month": month, "posts": posts} for month, posts in sorted(months.items())],
+    }
 
 
 # Each facet's counts for the posts with these ids. A post counts once for an outlet however often it quotes

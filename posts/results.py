@@ -14,6 +14,7 @@ from posts import snippets
 from posts.filters import PostFilter
 from posts.matching import Lookup
 from posts.models import Passage, Post, Quote
+from posts.querysets import facet_counts_of
 
 PER_PAGE = 20
 SNIPPETS_PER_POST = 3
@@ -102,7 +103,7 @@ class Search:
     @cached_property
     def facet_counts(self) -> dict[str, list[dict]]:
         """Outlets, topics, years and months of the (first `cap`) matching posts."""
-        return Post.objects.facet_counts(ids=self.post_ids)
+        return facet_counts_of(self.post_ids)
 
     def page(self, number, per_page: int = PER_PAGE) -> Page:
         """A page of post ids; `results(page)` gives its posts."""

@@ -88,11 +88,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The pages' template tags live with the pages (posts/web/), not in an app's templatetags/.
+            "libraries": {"marks": "posts.web.marks"},
         },
     },
 ]
 
-# Widgets render through TEMPLATES, so that templates/ can hold the search form's own (posts/filters.py: Select).
+# Widgets render through TEMPLATES, so that templates/ can hold the search form's own (posts/web/filters.py: Select).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL when given; otherwise the embedded server in var/.

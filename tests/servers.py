@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psutil
 
-from posts.benchmark import free_port, wait_for_port
+from posts.bench.benchmark import free_port, wait_for_port
 from tests.conftest import ROOT, database_url
 
 

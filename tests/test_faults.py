@@ -19,9 +19,10 @@ import urllib.request
 import pytest
 from django.db import connection, connections
 
-from posts.importing import plan_text
-from posts.management.commands.generate_corpus import write_corpus
-from posts.models import Passage, Post
+from posts.bench.corpus import write_corpus
+from posts.ingest.importing import plan_text
+from posts.models import Post
+from posts.search.index import passages_of
 from tests.conftest import database_url, manage_py
 from tests.servers import gunicorn
 
@@ -38,7 +39,7 @@ def assert_whole(checked: set[int]) -> None:
         parsed = plan_text(post.raw_text).parsed
         assert post.quotes.count() == len(parsed.quotes), post.source_file
         assert post.links.count() == len(parsed.links), post.source_file
-        assert post.passages.count() == len(Passage.for_texts(post, post.texts())), post.source_file
+        assert post.passages.count() == len(passages_of(post, post.texts())), post.source_file
         checked.add(post.pk)
 
 
@@ -84,7 +85,7 @@ def postgres_cluster() -> list[str]:
 
 
 def test_postgresql_restarted_under_load_errors_only_while_down_and_gunicorn_recovers():
-    from posts.importing import import_file
+    from posts.ingest.importing import import_file
     from tests.conftest import SEED
 
     post = import_file(SEED).post

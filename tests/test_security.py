@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from posts.importing import import_file, import_text
+from posts.ingest.importing import import_file, import_text
 from posts.models import ImportBatch, Source
 from tests.conftest import SEED
 

@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from posts.dates import iso
-from posts.importing import FAILED, plan_text, reparse
+from posts.ingest.dates import iso
+from posts.ingest.importing import FAILED, plan_text, reparse
 from posts.models import Post, Quote, Source
 
 

@@ -1,6 +1,6 @@
 """The admin's import page: upload files, a zip or pasted text; preview; confirm; see what happened.
 
-Every step calls posts.batches, which calls the one write path (posts.importing).
+Every step calls posts.ingest.batches, which calls the one write path (posts.ingest.importing).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from posts.batches import import_batch, preview_batch
-from posts.decoding import size_text
+from posts.ingest.batches import import_batch, preview_batch
+from posts.ingest.decoding import size_text
+from posts.ingest.upload_handlers import LimitedUploadHandler
+from posts.ingest.uploads import Limits, RefusedUpload, read_uploads
 from posts.models import ImportBatch, ImportFile
-from posts.upload_handlers import LimitedUploadHandler
-from posts.uploads import Limits, RefusedUpload, read_uploads
 
 PERMISSION = "posts.add_post"
 

@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.html import format_html_join
 
 from posts.admin import actions, importer
-from posts.importing import FAILED, reparse
+from posts.ingest.importing import FAILED, reparse
 from posts.models import ImportBatch, ImportFile, Link, Post, Quote, Revision, Source, Topic
 
 

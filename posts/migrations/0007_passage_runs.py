@@ -1,5 +1,5 @@
 """Search passages keep their runs (text) instead of a tsvector; the GIN index is on the lexemes
-PostgreSQL makes from them (see posts/tokens.py and posts/lookups.py).
+PostgreSQL makes from them (see posts/search/tokens.py and posts/models/lookups.py).
 
 Rebuilds every post's passages, as `manage.py reindex` does: a few minutes for 10,000 posts.
 """
@@ -7,8 +7,8 @@ Rebuilds every post's passages, as `manage.py reindex` does: a few minutes for 1
 import django.contrib.postgres.indexes
 from django.db import migrations, models
 
-import posts.lookups
-from posts import passages, tokens
+import posts.models.lookups
+from posts.search import passages, tokens
 
 # The lexemes of `tokens.document_runs` output: each CJK run's bigrams (its last character alone), each
 # word (marked with _) whole. Only spaces separate runs. Twin of `tokens.lexemes`, which the tests compare it with.
@@ -59,6 +59,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(rebuild_passages, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="passage",
-            index=django.contrib.postgres.indexes.GinIndex(posts.lookups.Lexemes("runs"), name="passage_lexemes"),
+            index=django.contrib.postgres.indexes.GinIndex(posts.models.lookups.Lexemes("runs"), name="passage_lexemes"),
         ),
     ]

@@ -1,4 +1,4 @@
-"""The index also holds a trigram for every three kana in a row, marked `~` (posts/tokens.py): kana
+"""The index also holds a trigram for every three kana in a row, marked `~` (posts/search/tokens.py): kana
 bigrams are in most passages, so a phrase written in kana had thousands of candidate passages to read.
 
 The passages' runs stay as they are; only `posts_lexemes` and the index built on it change.

@@ -1,23 +1,23 @@
+"""What a post is: posts, their quotes and links, outlets, topics, earlier texts and search passages.
+
+The models know no stage above them: the import (posts/ingest/) writes these rows and their derived
+data (passages, topics), the search (posts/search/) reads them through QuerySets it is given.
+"""
+
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.text import slugify
 
-from posts import passages, tokens
-from posts.lookups import Lexemes
-from posts.dates import iso
-from posts.outlets import KNOWN_OUTLETS, Outlet, OutletDirectory
-from posts.querysets import PassageQuerySet, PostQuerySet
-from posts.topics import matching_topics
+from posts.models.lookups import Lexemes
 
 
 def unicode_slug(name: str, *, hashed: bool = False) -> str:
@@ -29,36 +29,6 @@ def unicode_slug(name: str, *, hashed: bool = False) -> str:
     return f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}" if hashed else slug
 
 
-class SourceQuerySet(models.QuerySet):
-    def directory(self) -> OutletDirectory:
-        """Every spelling and domain the database and the built-in list know, database first."""
-        return OutletDirectory([*(source.as_outlet() for source in self), *KNOWN_OUTLETS])
-
-    def for_names(self, names: Iterable[str]) -> dict[str, "Source"]:
-        """The sources with these names, each created (with built-in aliases if known) when new.
-
-        Each creation commits on its own and in name order, so that imports that
-        introduce the same outlets at once neither deadlock nor fail.
-        """
-        found = {source.name: source for source in self.filter(name__in=set(names))}
-        for name in sorted(set(names) - set(found)):
-            found[name] = self._create(name)
-        return found
-
-    def _create(self, name: str) -> "Source":
-        known = next((o for o in KNOWN_OUTLETS if o.name == name), Outlet(name))
-        for slug in (unicode_slug(name), unicode_slug(name, hashed=True)):
-            try:
-                with transaction.atomic():
-                    return self.create(name=name, slug=slug, aliases=list(known.aliases), domains=list(known.domains))
-            except IntegrityError:
-                # Another import created it at the same moment, or another name has the slug.
-                source = self.filter(name=name).first()
-                if source:
-                    return source
-        raise IntegrityError(f"no free slug for the source {name!r}")
-
-
 class Source(models.Model):
     """A news outlet: quoted by posts, or the publisher of a commented article."""
 
@@ -68,17 +38,12 @@ class Source(models.Model):
     domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SourceQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = verbose_name_plural = "情報源"
 
     def __str__(self) -> str:
         return self.name
-
-    def as_outlet(self) -> Outlet:
-        return Outlet(self.name, tuple(self.aliases), tuple(self.domains))
 
     def get_absolute_url(self) -> str:
         return reverse("source_detail", args=[self.slug])
@@ -102,7 +67,7 @@ class TopicQuerySet(models.QuerySet):
 
 
 class Topic(models.Model):
-    """A subject the blog keeps returning to; posts get it from keyword rules (see posts/topics.py)."""
+    """A subject the blog keeps returning to; posts get it from keyword rules (see posts/ingest/topics.py)."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
@@ -125,6 +90,18 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("topic_detail", args=[self.slug])
+
+
+class PostQuerySet(models.QuerySet):
+    def newest(self) -> "PostQuerySet":
+        return self.order_by("-published_on", "-id")
+
+    def oldest(self) -> "PostQuerySet":
+        return self.order_by("published_on", "id")
+
+    def quoting(self, source: Source) -> "PostQuerySet":
+        """Posts that quote `source` or comment on an article it published."""
+        return self.filter(Q(id__in=Quote.objects.filter(source=source).values("post_id")) | Q(article_outlet=source))
 
 
 class Post(models.Model):
@@ -173,37 +150,6 @@ class Post(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("post_detail", args=[self.pk])
 
-    def parsed_form(self) -> dict:
-        """The post in the parsed form of post-format.md, with its id (as /posts/<id>.json)."""
-        quotes = self.quotes.select_related("source").prefetch_related("links")
-        return {
-            "id": self.pk,
-            "file": self.source_file,
-            "title": self.title,
-            "article": {
-                "date": iso(self.article_date),
-                "outlet": self.article_outlet.name if self.article_outlet else "",
-                "author": self.article_author,
-            },
-            "published_on": iso(self.published_on),
-            "quotes": [
-                {
-                    "date": iso(q.date),
-                    "outlet": q.source.name if q.source else "",
-                    "original_title": q.original_title,
-                    "title": q.translated_title,
-                    "body": q.body,
-                    "remark": q.remark,
-                    "links": [link.url for link in sorted(q.links.all(), key=lambda link: link.position)],
-                }
-                for q in quotes
-            ],
-            "commentary": self.commentary,
-            "article_body": self.article_body,
-            "links": list(self.links.order_by("position").values_list("url", flat=True)),
-            "warnings": self.warnings,
-        }
-
     def older(self) -> "Post | None":
         """The post before this one in the archive's order."""
         earlier = Q(published_on__lt=self.published_on) | Q(published_on=self.published_on, id__lt=self.id)
@@ -228,11 +174,6 @@ class Post(models.Model):
             PartText(Passage.Part.ARTICLE, None, "article_body", self.article_body),
         ]
         return [text for text in found if text.text]
-
-    def reindex(self, quotes: Iterable["Quote"] | None = None) -> None:
-        """(Re)build the post's search passages from its parts (on import; after the tokenizer changed)."""
-        self.passages.all().delete()
-        Passage.objects.bulk_create(Passage.for_texts(self, self.texts(quotes)))
 
     # Corrections: what an admin set by hand, kept when the post is imported or re-parsed again.
 
@@ -284,27 +225,6 @@ class Post(models.Model):
             if quote is not None and (correction["source"] is None or correction["source"] in existing):
                 quote.source_id = correction["source"]
                 quote.save(update_fields=["source"])
-
-    def retag(self, rules: dict[int, list[str]], quotes: Iterable["Quote"] | None = None) -> bool:
-        """Give the post the topics whose keyword rules it matches; True when they changed.
-
-        Topics an admin corrected stay as they were set.
-        """
-        if "topics" in self.corrections:
-            wanted = set(Topic.objects.filter(id__in=self.corrections["topics"]).values_list("id", flat=True))
-            if self.pk and wanted == set(self.topics.values_list("id", flat=True)):
-                return False
-            self.topics.set(wanted)
-            return True
-        quotes = list(self.quotes.all() if quotes is None else quotes)
-        headlines = "\n".join([self.title, *(f"{q.original_title}\n{q.translated_title}" for q in quotes), self.commentary])
-        full_text = "\n".join(text.text for text in self.texts(quotes))
-        wanted = set(matching_topics(headlines, full_text, rules))
-        if self.pk and wanted == set(self.topics.values_list("id", flat=True)):
-            return False
-        self.topics.set(wanted)
-        return True
-
 
 class Revision(models.Model):
     """An earlier text of a post, kept when an import replaced it: no imported text is ever lost."""
@@ -378,7 +298,7 @@ class PartText:
 
 
 class Passage(models.Model):
-    """A few thousand characters of one text of a post, as search runs (see posts/tokens.py).
+    """A few thousand characters of one text of a post, as search runs (written by posts/search/index.py).
 
     Written by the import, never edited: the index of what the post says. The GIN
     index is on the lexemes PostgreSQL makes from `runs` (an expression, not a column).
@@ -398,18 +318,6 @@ class Passage(models.Model):
     start = models.PositiveIntegerField(help_text="Where the passage starts in its field's text.")
     runs = models.TextField()
 
-    objects = PassageQuerySet.as_manager()
-
     class Meta:
         indexes = [GinIndex(Lexemes("runs"), name="passage_lexemes")]
         verbose_name = verbose_name_plural = "検索用の断片"
-
-    @classmethod
-    def for_texts(cls, post: Post, texts: Iterable[PartText]) -> list["Passage"]:
-        found = []
-        for text in texts:
-            for start, chunk in passages.passages(text.text):
-                runs = tokens.document_runs(chunk)
-                if runs:
-                    found.append(cls(post=post, quote=text.quote, part=text.part, field=text.field, start=start, runs=runs))
-        return found

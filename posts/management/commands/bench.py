@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from posts import benchmark
+from posts.bench import benchmark
 
 
 class Command(BaseCommand):

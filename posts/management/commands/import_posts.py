@@ -5,15 +5,23 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 
 import django
-from django.db import DatabaseError, connections, reset_queries
-
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections, reset_queries
 from tqdm import tqdm
 
-from posts.decoding import RefusedFile
-from posts.importing import CREATED, FAILED, OUTCOMES, UPDATED, display_name, find_post_files, import_file, read_post_file
-from posts.parser import parse_post
-from posts.querysets import bulk_indexing, flush_index
+from posts.ingest.decoding import RefusedFile
+from posts.ingest.importing import (
+    CREATED,
+    FAILED,
+    OUTCOMES,
+    UPDATED,
+    display_name,
+    find_post_files,
+    import_file,
+    read_post_file,
+)
+from posts.ingest.parser import parse_post
+from posts.search.index import bulk_indexing, flush_index
 
 
 class Command(BaseCommand):

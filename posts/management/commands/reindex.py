@@ -5,7 +5,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from posts.models import Post
-from posts.querysets import bulk_indexing, flush_index
+from posts.search.index import bulk_indexing, flush_index, reindex
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
                 with transaction.atomic():  # read under a lock, so that an import running meanwhile waits
                     post = Post.objects.select_for_update().filter(pk=pk).first()
                     if post:
-                        post.reindex()
+                        reindex(post)
                 done += 1
                 bar.update()
         flush_index()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
+from posts.ingest.tagging import retag
 from posts.models import Post, Topic
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         with tqdm(total=posts.count(), unit="post", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
             for post in posts.iterator(chunk_size=200):
                 with transaction.atomic():
-                    changed += post.retag(rules)
+                    changed += retag(post, rules)
                 seen += 1
                 bar.update()
         self.stdout.write(f"{seen} posts retagged, {changed} changed")

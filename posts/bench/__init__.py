@@ -1,0 +1,1 @@
+"""The benchmark (`make bench`): a generated corpus (corpus) imported and measured (benchmark)."""

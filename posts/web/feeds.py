@@ -1,0 +1,88 @@
+"""Atom feeds: the latest posts, per source, per topic and per search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.text import Truncator
+
+from posts.models import Post, Source, Topic
+from posts.web.results import Search
+
+ITEMS = 30
+
+
+class PostFeed(Feed):
+    feed_type = Atom1Feed
+    title = "投稿アーカイブ: 最新の投稿"
+    subtitle = "海外報道を引用した日本の政治評論ブログの投稿"
+
+    def link(self, obj=None):
+        return reverse("post_list")
+
+    def items(self, obj=None):
+        return Post.objects.select_related("article_outlet").newest()[:ITEMS]
+
+    def item_title(self, post):
+        return post.title or "(無題)"
+
+    def item_description(self, post):
+        # Atom puts this in <summary type="html">: readers render it, so imported text is escaped first.
+        return escape(Truncator(post.commentary or post.article_body).chars(300))
+
+    def item_pubdate(self, post):
+        return timezone.make_aware(dt.datetime.combine(post.published_on, dt.time()))
+
+    def item_updateddate(self, post):
+        return post.updated_at
+
+
+class SourceFeed(PostFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Source, slug=slug)
+
+    def title(self, source):
+        return f"投稿アーカイブ: {source.name}を引用した投稿"
+
+    def link(self, source):
+        return source.get_absolute_url()
+
+    def items(self, source):
+        return Post.objects.quoting(source).select_related("article_outlet").newest()[:ITEMS]
+
+
+class TopicFeed(PostFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic):
+        return f"投稿アーカイブ: {topic.name}"
+
+    def link(self, topic):
+        return topic.get_absolute_url()
+
+    def items(self, topic):
+        return topic.posts.select_related("article_outlet").newest()[:ITEMS]
+
+
+class SearchFeed(PostFeed):
+    """The posts a search finds, newest first: the same parameters as the search page."""
+
+    def get_object(self, request):
+        return Search(request.GET)
+
+    def title(self, search):
+        return f"投稿アーカイブ: 「{search.query.text}」の検索結果" if search.query else "投稿アーカイブ: 検索結果"
+
+    def link(self, search):
+        return f"{reverse('post_list')}?{search.params.urlencode()}"
+
+    def items(self, search):
+        # The newest of what the search finds (in the order it was asked for, up to its cap).
+        return Post.objects.filter(id__any=search.post_ids).select_related("article_outlet").newest()[:ITEMS]

@@ -1,0 +1,164 @@
+"""A search as the pages, feeds and exports show it: one page of posts, their snippets, counts, facets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.utils.functional import cached_property
+
+from posts.models import Passage, Post, Quote
+from posts.search import snippets
+from posts.search.facets import facet_counts
+from posts.search.matching import Lookup
+from posts.search.ranking import relevance
+from posts.web.filters import PostFilter
+
+PER_PAGE = 20
+SNIPPETS_PER_POST = 3
+
+
+@dataclass(frozen=True)
+class Snippet:
+    label: str  # where it was found: 題名, 引用(outlet), 一言(outlet), 論評, 記事
+    anchor: str  # the fragment of the post page that shows it
+    segments: list[tuple[str, bool]]  # (text, matched)
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.segments)
+
+
+@dataclass
+class Result:
+    post: Post
+    title: list[tuple[str, bool]]  # the title as (text, matched) segments
+    snippets: list[Snippet] = field(default_factory=list)
+
+
+@dataclass
+class Search:
+    """What a set of GET parameters asks for (see posts.web.filters.PostFilter).
+
+    The search runs once, for the ids of the matching posts in the order asked
+    for, up to `cap`: past that a search says "1,000件以上", pages stop, and
+    the facets and the chart count the first 1,000. The page, the facets and
+    the chart all start from those ids.
+    """
+
+    params: QueryDict
+    cap: int = field(default_factory=lambda: settings.SEARCH_RESULTS_CAP)
+    filterset: PostFilter = field(init=False)
+
+    def __post_init__(self):
+        self.filterset = PostFilter(self.params, queryset=Post.objects.all())
+
+    @property
+    def valid(self) -> bool:
+        return self.filterset.is_valid()
+
+    @property
+    def query(self):
+        return self.filterset.query
+
+    @cached_property
+    def found_ids(self) -> list[int]:
+        """The ids of up to `cap` + 1 matching posts, in the order asked for."""
+        if not self.valid:
+            return []
+        found = self.filterset.qs.order_by()
+        lookup = Lookup(self.query, self.filterset.parts) if self.query else None
+        if lookup:
+            found = lookup.narrow(found)
+        order = self.filterset.order
+        ordered = (found.oldest() if order == "old" else found.newest()).values_list("id", flat=True)
+        if lookup and lookup.checks:  # a phrase: check candidates in order until there are enough
+            ids = lookup.first(list(ordered), self.cap + 1)
+        else:
+            ids = list(ordered[: self.cap + 1])
+        if order == "relevance":
+            # Ranked among the newest `cap`: ranking every match of a frequent term costs too much.
+            scores = relevance(ids[: self.cap], self.query, self.filterset.parts)
+            ids[: self.cap] = sorted(ids[: self.cap], key=lambda pk: -scores.get(pk, 0.0))
+        return ids
+
+    @property
+    def post_ids(self) -> list[int]:
+        return self.found_ids[: self.cap]
+
+    @property
+    def capped(self) -> bool:
+        return len(self.found_ids) > self.cap
+
+    @property
+    def total(self) -> int:
+        return len(self.post_ids)
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.cap:,}件以上" if self.capped else f"{self.total:,}件"
+
+    @cached_property
+    def facet_counts(self) -> dict[str, list[dict]]:
+        """Outlets, topics, years and months of the (first `cap`) matching posts."""
+        return facet_counts(self.post_ids)
+
+    def page(self, number, per_page: int = PER_PAGE) -> Page:
+        """A page of post ids; `results(page)` gives its posts."""
+        return Paginator(self.post_ids, per_page).get_page(number)
+
+    def results(self, page: Page) -> list[Result]:
+        posts = (
+            Post.objects.filter(id__any=list(page.object_list))
+            .defer("raw_text")
+            .select_related("article_outlet")
+            .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("source")), "topics")
+            .in_bulk()
+        )
+        terms, parts = self.query.highlight_terms, self.filterset.parts
+        return [
+            Result(post, snippets.highlight(post.title, terms), post_snippets(post, terms, parts) if terms else [])
+            for post in (posts[pk] for pk in page.object_list if pk in posts)
+        ]
+
+    def facets(self) -> dict[str, list[dict]]:
+        return {name: self.facet_counts[name] for name in ("sources", "topics", "years")}
+
+    def month_counts(self) -> list[tuple]:
+        return [(row["month"], row["posts"]) for row in self.facet_counts["months"]]
+
+
+def post_snippets(post: Post, terms, parts: list[str] | None = None, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:
+    """Up to `limit` snippets of where `terms` matched in `post`'s text (in `parts`, if given), labelled by part.
+
+    The title is shown whole, so it gives no snippet.
+    """
+    found = []
+    for text in post.texts(post.quotes.all()):
+        if text.part == Passage.Part.TITLE or (parts and text.part not in parts):
+            continue
+        for segments in snippets.snippets(text.text, terms):
+            found.append(Snippet(part_label(text.part, text.quote), part_anchor(text.part, text.quote), segments))
+            if len(found) == limit:
+                return found
+    return found
+
+
+def part_label(part: str, quote: Quote | None) -> str:
+    outlet = (quote.source.name if quote.source else quote.outlet_as_written) if quote else ""
+    return {
+        Passage.Part.TITLE: "題名",
+        Passage.Part.QUOTE: f"引用({outlet})",
+        Passage.Part.REMARK: f"一言({outlet})",
+        Passage.Part.COMMENTARY: "論評",
+        Passage.Part.ARTICLE: "記事",
+    }[part]
+
+
+def part_anchor(part: str, quote: Quote | None) -> str:
+    if quote is not None:
+        return f"quote-{quote.position}"
+    return {Passage.Part.TITLE: "top", Passage.Part.COMMENTARY: "commentary", Passage.Part.ARTICLE: "article"}[part]

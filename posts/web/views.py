@@ -1,0 +1,149 @@
+"""The pages readers browse. Each view: read the request, query, render."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Prefetch
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from posts.models import Link, Post, Source, Topic
+from posts.search import snippets
+from posts.search.query import parse_query
+from posts.web import charts
+from posts.web.results import Search
+
+QUOTES_PER_PAGE = 50
+
+
+@require_GET
+def post_list(request):
+    search = Search(request.GET)
+    return render(request, "posts/post_list.html", _search_context(search, request.GET.get("page")))
+
+
+@require_GET
+def post_detail(request, pk: int):
+    post = get_object_or_404(Post.objects.select_related("article_outlet").prefetch_related("topics"), pk=pk)
+    quotes = list(
+        post.quotes.select_related("source").prefetch_related(Prefetch("links", queryset=Link.objects.order_by("position")))
+    )
+    query = parse_query(request.GET.get("q", ""))
+    terms = query.highlight_terms
+
+    def marked(text: str):
+        return snippets.highlight(text, terms) if terms else [(text, False)]
+
+    return render(
+        request,
+        "posts/post_detail.html",
+        {
+            "post": post,
+            "query": query,
+            "title": marked(post.title),
+            "quotes": [
+                {
+                    "quote": quote,
+                    "original_title": marked(quote.original_title),
+                    "translated_title": marked(quote.translated_title),
+                    "body": marked(quote.body),
+                    "remark": marked(quote.remark),
+                }
+                for quote in quotes
+            ],
+            "commentary": marked(post.commentary),
+            "article": marked(post.article_body),
+            "sources": sorted({q.source for q in quotes if q.source} | ({post.article_outlet} - {None}), key=str),
+            "older": post.older(),
+            "newer": post.newer(),
+        },
+    )
+
+
+@require_GET
+def source_list(request):
+    sources = Source.objects.annotate(
+        quote_count=Count("quotes"), first_quoted=Min("quotes__date"), last_quoted=Max("quotes__date")
+    ).order_by("-quote_count", "name")
+    return render(request, "posts/source_list.html", {"sources": sources})
+
+
+@require_GET
+def source_detail(request, slug: str):
+    source = get_object_or_404(Source, slug=slug)
+    quotes = source.quotes.select_related("post").order_by("-date", "-post__published_on", "position")
+    page = _paginate(quotes, request.GET.get("page"), QUOTES_PER_PAGE)
+    chart = charts.monthly_chart(source.quote_months(), f"{source.name}の引用数(月別)")
+    commented = Post.objects.filter(article_outlet=source).count()
+    return render(
+        request,
+        "posts/source_detail.html",
+        {"source": source, "page": page, "chart": chart, "commented": commented, "quote_count": quotes.count()},
+    )
+
+
+@require_GET
+def topic_list(request):
+    topics = Topic.objects.annotate(post_count=Count("posts")).order_by("-post_count", "name")
+    return render(request, "posts/topic_list.html", {"topics": topics})
+
+
+@require_GET
+def topic_detail(request, slug: str):
+    topic = get_object_or_404(Topic, slug=slug)
+    search = Search(_params(request, topic=slug))
+    context = _search_context(search, request.GET.get("page"))
+    return render(request, "posts/topic_detail.html", {**context, "topic": topic})
+
+
+@require_GET
+def archive_year(request, year: int):
+    first, last = _date_range(year, 1, year, 12)
+    search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))
+    context = _search_context(search, request.GET.get("page"))
+    return render(request, "posts/archive.html", {**context, "year": year, "month": None, "months": range(1, 13), "heading": f"{year}年"})
+
+
+@require_GET
+def archive_month(request, year: int, month: int):
+    first, last = _date_range(year, month, year, month)
+    search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))
+    context = _search_context(search, request.GET.get("page"))
+    return render(request, "posts/archive.html", {**context, "year": year, "month": month, "months": range(1, 13), "heading": f"{year}年{month}月"})
+
+
+def _search_context(search: Search, page_number) -> dict:
+    page = search.page(page_number)
+    return {
+        "search": search,
+        "filter": search.filterset,
+        "page": page,
+        "results": search.results(page),
+        "facets": search.facets(),
+        "chart": charts.monthly_chart(search.month_counts(), "投稿数(月別)"),
+    }
+
+
+def _params(request, **fixed) -> QueryDict:
+    """The request's GET parameters with some fixed by the page (a topic, a date range)."""
+    params = request.GET.copy()
+    for name, value in fixed.items():
+        params[name] = value
+    return params
+
+
+def _date_range(first_year: int, first_month: int, last_year: int, last_month: int) -> tuple[dt.date, dt.date]:
+    try:
+        first = dt.date(first_year, first_month, 1)
+        last = dt.date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
+    except (ValueError, OverflowError, calendar.IllegalMonthError):
+        raise Http404("no such month") from None
+    return first, last
+
+
+def _paginate(queryset, number, per_page):
+    return Paginator(queryset, per_page).get_page(number)

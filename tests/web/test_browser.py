@@ -1,0 +1,128 @@
+"""The archive in a real headless Chromium (Debian's `chromium`, installed by `make test`), driven by Playwright."""
+
+import os
+import shutil
+
+import pytest
+from playwright import sync_api as playwright
+
+from posts.ingest.importing import import_file, import_text
+from tests.conftest import SEED
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def seed():
+    return import_file(SEED).post
+
+
+def test_search_from_the_home_page_narrow_by_a_source_and_open_the_post(page, seed):
+    other = import_text("『別の停戦』(2024/3/1日経)について\n\n8/1Reuters<Truce=停戦>\n停戦の話。\nhttps://www.reuters.com/2024/03/01/x\n", name="b.txt").post
+
+    page.goto("/")
+    page.get_by_label("検索語").fill("停戦")
+    page.get_by_label("検索語").press("Enter")
+    page.wait_for_url("**/?q=*")
+    assert page.get_by_role("heading", name="「停戦」の検索結果: 2件").is_visible()
+    assert page.locator("li.post mark").first.inner_text() == "停戦"
+
+    page.locator(".facets").get_by_role("link", name="阿波羅新聞網").click()
+    page.wait_for_url("**source=*")
+    assert page.get_by_role("heading", name="「停戦」の検索結果: 1件").is_visible()
+    assert page.locator("li.post h3").all_inner_texts() == [seed.title]
+    assert other.title not in page.content()
+
+    page.locator("li.post h3 a").first.click()
+    page.wait_for_url(f"**/posts/{seed.pk}/?q=*")
+    assert page.get_by_role("heading", level=1).inner_text() == seed.title
+    assert page.locator("mark").count() > 10
+    assert set(page.locator("#quote-1 mark, #commentary mark, #article mark").all_inner_texts()) == {"停戦"}
+
+
+def test_paging_through_results(page):
+    for n in range(25):
+        import_text(f"『連番の投稿{n:02d}』(2024/5/{1 + n}日経)について\n\n論評{n}。\n", name=f"{n}.txt")
+
+    page.goto("/?q=連番")
+    assert page.get_by_text("1 / 2ページ").is_visible()
+    assert page.locator("li.post").count() == 20
+    page.get_by_role("link", name="次のページ").click()
+    page.wait_for_url("**page=2*")
+    assert page.get_by_text("2 / 2ページ").is_visible()
+    assert page.locator("li.post").count() == 5
+    page.get_by_role("link", name="前のページ").click()
+    assert page.get_by_text("1 / 2ページ").is_visible()
+
+
+def test_the_pages_work_on_a_phone_without_javascript(browser, live_server, seed):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("検索語").fill("ratcliffe")
+    page.get_by_role("button", name="検索").click()
+    assert page.locator("li.post mark").first.inner_text() == "Ratcliffe"
+    # Nothing is wider than the phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_an_admin_imports_two_files_and_sees_the_post_on_the_site(browser, live_server, tmp_path):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("editor", password="a-long-password-1")
+    (tmp_path / "seed.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "other.txt").write_text(
+        "『もう一つの投稿』(2025/9/1日経 記者)について\n\n9/1Reuters<Truce=停戦>\n本文。\nhttps://www.reuters.com/2025/09/01/x\n\n論評。\n",
+        encoding="utf-8",
+    )
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    page.goto("/admin/posts/importbatch/new/")
+    page.get_by_label("ユーザー名").fill("editor")
+    page.get_by_label("パスワード").fill("a-long-password-1")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url("**/importbatch/new/")
+
+    page.get_by_label("ファイル").set_input_files([str(tmp_path / "seed.txt"), str(tmp_path / "other.txt")])
+    page.get_by_role("button", name="確認画面へ").click()
+    page.wait_for_url("**/review/")
+    assert page.get_by_role("heading", name="インポートの確認").is_visible()
+    assert page.locator(".plan-created").count() == 2
+    assert page.get_by_text("周晓辉:FBI在新西兰设办事处 中共为何不满").is_visible()
+
+    page.get_by_role("button", name="取り込む(2ファイル)").click()
+    page.wait_for_url("**/review/")
+    assert page.get_by_role("heading", name="インポートの結果").is_visible()
+    page.get_by_role("link", name="公開ページ").first.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("ロシア・中国・インドに対する")
+    assert page.locator("#quote-5").is_visible()
+    context.close()

@@ -1,0 +1,396 @@
+"""Every page, feed and data format, through Django's test client, on real PostgreSQL."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from posts.ingest.importing import import_file, import_text
+from posts.ingest.tagging import retag
+from posts.models import Post, Source, Topic
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SEED_SOURCES = ["the-gateway-pundit", "rasmussen-reports", "阿波羅新聞網", "jbプレス"]
+HOSTILE = "<script>alert('x')</script>"
+
+
+def small(title: str, day: int, outlet: str = "Reuters", text: str = "本文。", year: int = 2024) -> Post:
+    body = (
+        f"『{title}』({year}/8/{day}日経 記者)について\n\n"
+        f"8/{day}{outlet}<Headline {title}={title}の見出し>\n{text}\n"
+        f"https://example.org/{year}/08/{day:02d}/{abs(hash(title))}\n\n論評。{text}\n"
+    )
+    return import_text(body, name=f"{title}.txt").post
+
+
+@pytest.fixture
+def seed():
+    return import_file(SEED).post
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+# The home page, search and results ----------------------------------------------------------
+
+
+def test_the_home_page_is_japanese_labelled_and_lists_the_latest_posts(client, seed):
+    html = page(client, "/")
+    assert '<html lang="ja">' in html
+    assert '<label for="id_q">検索語</label>' in html
+    assert 'role="search"' in html
+    assert seed.title in html
+    assert "検索の書き方" in html and "OR" in html
+
+
+@pytest.mark.parametrize(
+    "query, marked",
+    [("停戦", "停戦"), ("ラトクリフ", "ラトクリフ"), ("ratcliffe", "Ratcliffe"), ("周晓辉", "周晓辉"), ("ＦＢＩ", "FBI")],
+)
+def test_the_seed_is_found_with_highlighted_snippets(client, seed, query, marked):
+    html = page(client, f"/?q={query}")
+    assert f'href="/posts/{seed.pk}/?q=' in html
+    assert f"<mark>{marked}</mark>" in html
+    assert "1件" in html
+
+
+def test_snippets_say_where_they_were_found(client, seed):
+    html = page(client, "/?q=周晓辉")
+    assert "引用(阿波羅新聞網)" in html
+    html = page(client, "/?q=国連総会決議")
+    assert ">論評</a>" in html
+    html = page(client, "/?q=カナナスキス")
+    assert ">記事</a>" in html
+
+
+def test_a_search_that_finds_nothing_says_so(client, seed):
+    html = page(client, "/?q=存在しない語句")
+    assert "該当する投稿はありません" in html and "0件" in html
+
+
+HOSTILE_QUERIES = ["&", "|", "!", ":*", "()", "<->", "'", '"', "\\", "-", "OR", "(停戦", "停戦:*", "<script>", "x" * 600,
+                   "、。!?", "\x00", "停戦 OR", "-停戦", "%", "'; DROP TABLE posts_post; --"]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_queries_answer_200_everywhere(client, seed, query):
+    for url, params in [
+        ("/", {}), ("/", {"sort": "relevance"}), ("/", {"sort": "old", "part": "quote"}),
+        ("/posts.json", {}), ("/posts.csv", {"sort": "relevance"}), ("/search/feed/", {}), ("/topics/ロシア/", {}),
+    ]:
+        response = client.get(url, {"q": query, **params})
+        if response.status_code == 400:  # the data formats refuse what the form refuses (NUL), with reasons
+            assert url.startswith("/posts.") and query == "\x00" and "q" in response.content.decode(), (url, query)
+        else:
+            assert response.status_code == 200, (url, params, query)
+
+
+@pytest.mark.parametrize("name", ["source", "topic", "date_from", "date_to", "part", "sort", "page"])
+def test_hostile_filter_values_get_a_message_not_an_error(client, seed, name):
+    for value in ["\x00", "'", "<script>", "x" * 1000, "-1", "9" * 30, "2025-02-30"]:
+        for url in ["/", "/posts.json", "/posts.csv", "/search/feed/"]:
+            assert client.get(url, {name: value}).status_code in (200, 400), (url, name, value)
+
+
+def test_nul_and_odd_characters_in_paths_are_404(client):
+    for url in ["/sources/%00/", "/sources/%00/feed/", "/topics/%00/", "/topics/a%00b/feed/", "/posts/%00/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_query_of_punctuation_only_gets_a_message(client, seed):
+    html = page(client, "/?q=!!!")
+    assert "文字や数字を含まない語は無視しました" in html
+
+
+def test_bad_filters_get_messages_not_errors(client, seed):
+    assert "日付を正しく入力してください" in page(client, "/?date_from=2025-13-45")
+    assert "開始日が終了日より後になっています" in page(client, "/?date_from=2025-09-01&date_to=2025-01-01")
+    assert "正しく選択してください" in page(client, "/?source=no-such-outlet")
+    assert "sideways は候補にありません" in page(client, "/?sort=sideways")
+    assert "検索条件を確かめてください" in page(client, "/?sort=sideways")
+
+
+# Filters and facets -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", SEED_SOURCES)
+def test_each_seed_source_filters_to_the_seed(client, seed, slug):
+    small("別の投稿", 1)
+    html = page(client, f"/?source={slug}")
+    assert seed.title in html and "別の投稿" not in html
+
+
+def test_dates_filter_on_published_on(client, seed):
+    small("古い投稿", 1, year=2020)
+    assert "古い投稿" not in page(client, "/?date_from=2025-08-05")
+    assert "古い投稿" in page(client, "/?date_to=2020-12-31")
+    assert seed.title not in page(client, "/?date_to=2025-08-04")
+    assert seed.title in page(client, "/?date_from=2025-08-05&date_to=2025-08-05")
+
+
+def test_topic_and_part_filters(client, seed):
+    small("北朝鮮の話", 2, text="北朝鮮がミサイルを発射。")
+    assert "北朝鮮の話" in page(client, "/?topic=北朝鮮")
+    assert seed.title not in page(client, "/?topic=北朝鮮")
+    # カナナスキス is only in the seed's article.
+    assert seed.title in page(client, "/?q=カナナスキス&part=article")
+    assert seed.title not in page(client, "/?q=カナナスキス&part=quote")
+    assert seed.title not in page(client, "/?q=カナナスキス&part=commentary")
+
+
+def test_facets_follow_the_query_and_filters(client, seed):
+    small("架空の話A", 1, outlet="Bloomberg", text="架空海峡。")
+    small("架空の話B", 2, outlet="Bloomberg", text="架空海峡。")
+    small("架空の話C", 3, outlet="CNN", text="架空海峡。")
+    html = page(client, "/?q=架空海峡")
+    facets = html[html.index('class="facets"') :]
+    assert '>Bloomberg</a> <span class="count">2</span>' in facets
+    assert '>CNN</a> <span class="count">1</span>' in facets
+    assert "The Gateway Pundit" not in facets  # the seed does not say 架空海峡
+    assert "?q=%E6%9E%B6%E7%A9%BA%E6%B5%B7%E5%B3%A1&amp;source=bloomberg" in facets
+    assert '>2024年</a> <span class="count">3</span>' in facets
+    narrowed = page(client, "/?q=架空海峡&source=bloomberg")
+    assert "架空の話C" not in narrowed and "2件" in narrowed
+    unfiltered = page(client, "/")
+    assert '>The Gateway Pundit</a> <span class="count">1</span>' in unfiltered
+
+
+def test_sorting(client, seed):
+    small("二〇二一年の投稿", 1, year=2021)
+    newest = page(client, "/")
+    oldest = page(client, "/?sort=old")
+    assert newest.index(seed.title) < newest.index("二〇二一年の投稿")
+    assert oldest.index("二〇二一年の投稿") < oldest.index(seed.title)
+    assert page(client, "/?q=停戦&sort=relevance").count('class="post"') == 1
+
+
+def test_results_are_counted_and_paged(client):
+    for n in range(25):
+        small(f"多数{n:02d}", 1 + n % 28)
+    first = page(client, "/?q=多数")
+    assert "25件" in first and "1 / 2ページ" in first and 'rel="next"' in first
+    assert first.count('class="post"') == 20
+    second = page(client, "/?q=多数&page=2")
+    assert second.count('class="post"') == 5 and "2 / 2ページ" in second
+    assert page(client, "/?q=多数&page=abc").count('class="post"') == 20  # a bad page number shows the first page
+    assert page(client, "/?q=多数&page=99").count('class="post"') == 5  # past the end, the last page
+
+
+def test_past_the_cap_counts_say_more_and_facets_count_the_first(client, settings):
+    for n in range(12):
+        small(f"上限{n:02d}", 1 + n, outlet="Bloomberg" if n % 2 else "CNN")
+    settings.SEARCH_RESULTS_CAP = 10
+    html = page(client, "/?q=上限")
+    assert "10件以上" in html and "1 / 1ページ" not in html
+    assert "最初の10件の内訳です" in html
+    facets = html[html.index('class="facets"') :]
+    assert '>Bloomberg</a> <span class="count">5</span>' in facets  # the newest 10 posts: days 3 to 12
+    data = json.loads(page(client, "/posts.json?q=上限"))
+    assert (data["count"], data["count_capped"]) == (10, True)
+
+
+def test_relevance_puts_the_strongest_matches_first(client, seed):
+    small("架空語の見出し架空語", 1, text="架空語。")
+    small("ふつうの見出し", 2, text="本文に架空語が一度。")
+    html = page(client, "/?q=架空語&sort=relevance")
+    assert html.index("ふつうの見出し") > html.index("の見出し<mark>架空語</mark>")
+    newest = page(client, "/?q=架空語")
+    assert newest.index("ふつうの見出し") < newest.index("の見出し<mark>架空語</mark>")
+
+
+def test_snippets_come_only_from_the_part_searched(client, seed):
+    html = page(client, "/?q=停戦&part=article")
+    snippets = html[html.index('class="snippets"') : html.index("</ul>", html.index('class="snippets"'))]
+    assert ">記事</a>" in snippets and "引用(" not in snippets and ">論評</a>" not in snippets
+
+
+# The post page ------------------------------------------------------------------------------------
+
+
+def test_the_post_page_shows_every_part_with_anchors(client, seed):
+    html = page(client, f"/posts/{seed.pk}/")
+    for n in range(1, 6):
+        assert f'id="quote-{n}"' in html
+    assert 'id="commentary"' in html and 'id="article"' in html
+    assert "CIA Director John Ratcliffe" in html and "69%が賛成" in html
+    assert 'href="https://www.aboluowang.com/2025/0805/2257826.html"' in html
+    assert 'href="/sources/jb%E3%83%97%E3%83%AC%E3%82%B9/"' in html
+    assert "横山恭三" in html and "<mark>" not in html
+
+
+def test_a_post_reached_from_a_search_highlights_the_terms(client, seed):
+    html = page(client, f"/posts/{seed.pk}/?q=ラトクリフ")
+    assert html.count("<mark>ラトクリフ</mark>") > 5
+    assert "「ラトクリフ」に一致する箇所を強調しています" in html
+
+
+def test_the_post_page_links_to_older_and_newer_posts(client, seed):
+    older = small("前の投稿", 1, year=2024)
+    html = page(client, f"/posts/{seed.pk}/")
+    assert f'rel="prev" href="/posts/{older.pk}/"' in html
+    assert f'rel="next" href="/posts/{seed.pk}/"' in page(client, f"/posts/{older.pk}/")
+
+
+def test_a_missing_post_is_404(client):
+    assert client.get("/posts/999999/").status_code == 404
+
+
+# Sources, topics, archive ---------------------------------------------------------------------------
+
+
+def test_the_sources_page_lists_outlets_with_counts_and_dates(client, seed):
+    html = page(client, "/sources/")
+    assert "阿波羅新聞網</a></th>\n      <td>3</td>" in html
+    assert '<time datetime="2025-08-05">' in html
+
+
+def test_a_source_page_lists_its_quotes_newest_first_with_a_chart(client, seed):
+    small("後日の引用", 20, outlet="阿波羅新聞網", year=2025)
+    html = page(client, "/sources/阿波羅新聞網/")
+    assert html.index("後日の引用の見出し") < html.index("周暁輝")
+    assert f'href="/posts/{seed.pk}/#quote-3"' in html
+    assert '<svg viewBox="0 0 720 160" role="img"' in html and "<table>" in html
+    assert "合計4件" in html
+
+
+def test_the_topic_page_search_goes_to_the_full_search(client, seed):
+    html = page(client, "/topics/ロシア/")
+    assert '<form class="search" method="get" action="/" role="search">' in html
+    assert '<option value="ロシア" selected>' in html
+
+
+def test_an_active_facet_can_be_removed(client, seed):
+    html = page(client, "/?q=停戦&source=阿波羅新聞網")
+    assert '<a href="/?q=%E5%81%9C%E6%88%A6">すべての情報源に戻す</a>' in html
+
+
+def test_topics_and_archive_pages(client, seed):
+    assert "ウクライナ戦争" in page(client, "/topics/")
+    assert seed.title in page(client, "/topics/ウクライナ戦争/")
+    assert seed.title in page(client, "/archive/2025/")
+    assert seed.title in page(client, "/archive/2025/8/")
+    assert seed.title not in page(client, "/archive/2025/7/")
+    assert client.get("/archive/2025/13/").status_code == 404
+    assert client.get("/archive/9999/12/").status_code == 200
+    assert client.get("/topics/nothing/").status_code == 404
+    assert client.get("/sources/nothing/").status_code == 404
+
+
+# Feeds -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/feed/", "/sources/阿波羅新聞網/feed/", "/topics/ウクライナ戦争/feed/", "/search/feed/?q=停戦"]
+)
+def test_each_feed_is_atom_with_the_seed(client, seed, url):
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    titles = [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
+    assert titles == [seed.title]
+
+
+def test_feed_summaries_escape_imported_markup(client):
+    import_text("『題』(2025/8/4日経)について\n\n論評<img src=x onerror=alert(1)>です。\n", name="x.txt")
+    feed = ET.fromstring(client.get("/feed/").content)
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    # A reader renders the summary as HTML: decoded once, it must still be text.
+    assert summary.text == "論評&lt;img src=x onerror=alert(1)&gt;です。"
+
+
+def test_a_search_feed_for_nothing_is_empty(client, seed):
+    feed = ET.fromstring(client.get("/search/feed/?q=存在しない語句").content)
+    assert feed.findall(f"{ATOM}entry") == []
+
+
+# Data out ------------------------------------------------------------------------------------------------
+
+
+def test_posts_json_has_the_documented_shape(client, seed):
+    data = json.loads(page(client, "/posts.json?q=停戦"))
+    assert set(data) == {"count", "count_capped", "next", "results"}
+    assert (data["count"], data["count_capped"], data["next"]) == (1, False, None)
+    (result,) = data["results"]
+    assert list(result) == ["id", "url", "title", "published_on", "article", "sources", "topics", "snippets"]
+    assert result["url"] == f"http://testserver/posts/{seed.pk}/"
+    assert result["article"] == {"date": "2025-08-04", "outlet": "JBプレス", "author": "横山恭三"}
+    assert result["sources"] == ["Rasmussen Reports", "The Gateway Pundit", "阿波羅新聞網"]
+    assert "停戦" in result["snippets"][0]["text"] and result["snippets"][0]["where"]
+
+
+def test_posts_json_pages_with_next(client):
+    for n in range(25):
+        small(f"多数{n:02d}", 1 + n % 28)
+    data = json.loads(page(client, "/posts.json?q=多数"))
+    assert data["count"] == 25 and len(data["results"]) == 20
+    assert data["next"] == "http://testserver/posts.json?q=%E5%A4%9A%E6%95%B0&page=2"
+    assert len(json.loads(page(client, "/posts.json?q=多数&page=2"))["results"]) == 5
+
+
+def test_posts_csv_takes_the_same_parameters(client, seed):
+    small("=HYPERLINK(evil)", 1)
+    response = client.get("/posts.csv", {"source": "阿波羅新聞網"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["id", "url", "title", "published_on"]
+    assert [row[2] for row in rows[1:]] == [seed.title]
+    everything = list(csv.reader(io.StringIO(client.get("/posts.csv").content.decode("utf-8-sig"))))
+    assert "'=HYPERLINK(evil)" in [row[2] for row in everything]
+
+
+def test_bad_parameters_to_data_formats_are_400_with_reasons(client):
+    assert client.get("/posts.json?date_from=nope").status_code == 400
+    assert client.get("/posts.csv?date_from=nope").status_code == 400
+
+
+def test_a_posts_json_is_its_parsed_form(client, seed):
+    data = json.loads(page(client, f"/posts/{seed.pk}.json"))
+    assert data["id"] == seed.pk
+    assert set(data) == {"id", "file", "title", "article", "published_on", "quotes", "commentary", "article_body", "links", "warnings"}
+    assert len(data["quotes"]) == 5 and len(data["links"]) == 7
+    assert data["quotes"][2]["outlet"] == "阿波羅新聞網"
+    assert data["quotes"][0]["links"][0] == "https://twitter.com/i/status/1952177345420243283"
+
+
+def test_sources_json_lists_every_outlet_with_its_quotes(client, seed):
+    data = json.loads(page(client, "/sources.json"))
+    assert {"name": "阿波羅新聞網", "slug": "阿波羅新聞網", "quotes": 3} in data
+    assert {"name": "JBプレス", "slug": "jbプレス", "quotes": 0} in data
+
+
+# Nothing imported is rendered as markup ------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile():
+    text = (
+        f"『{HOSTILE}』(2025/8/4日経 {HOSTILE})について\n\n"
+        f"8/4Evil{HOSTILE}<{HOSTILE}={HOSTILE}の見出し>\n本文{HOSTILE}\nhttps://example.org/2025/08/04/x\n→{HOSTILE}\n\n"
+        f"論評{HOSTILE}\n\n記事\n\n記事{HOSTILE}\n"
+    )
+    post = import_text(text, name="hostile.txt").post
+    Topic.objects.create(name=HOSTILE, slug="hostile", keywords=["script"])
+    retag(post, Topic.objects.rules())
+    return post
+
+
+def test_imported_markup_is_shown_as_text_everywhere(client, hostile):
+    source = Source.objects.get(name__startswith="Evil")
+    urls = [
+        "/", "/?q=script", "/?q=alert", f"/posts/{hostile.pk}/", f"/posts/{hostile.pk}/?q=script",
+        "/sources/", source.get_absolute_url(), "/topics/", "/topics/hostile/", "/archive/2025/",
+        "/feed/", "/search/feed/?q=script", f"{source.get_absolute_url()}feed/", "/topics/hostile/feed/",
+    ]
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert "<script>" not in body, url
+    assert "&lt;script&gt;" in page(client, f"/posts/{hostile.pk}/?q=script")

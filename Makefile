@@ -16,22 +16,22 @@ POSTS ?= 10000
 
 run: setup migrate seed serve
 
-test: setup browser tools
+test: setup browser
 	$(BIN)/pytest $(ARGS)
 
-# Fault injection (see README): kill -9 during imports, PostgreSQL restarted under load. Needs DATABASE_URL
+# Fault injection (docs/operations.md): kill -9 during imports, PostgreSQL restarted under load. Needs DATABASE_URL
 # on the machine's PostgreSQL (pg_ctlcluster restarts it).
 faults: setup
 	$(BIN)/pytest -m faults -s $(ARGS)
 
-# The benchmark (see README): generate POSTS posts, import them into a fresh database, measure.
+# The benchmark (bench/README.md): generate POSTS posts, import them into a fresh database, measure.
 bench: setup tools
 	$(BIN)/python manage.py bench --posts $(POSTS) $(ARGS)
 
-# The benchmark's load test and baselines use wrk and ripgrep from Debian.
+# The benchmark's load test and ripgrep baseline use Debian's wrk and ripgrep: only `make bench` installs them.
 tools:
 	@command -v wrk >/dev/null && command -v rg >/dev/null || { echo "Installing Debian's wrk and ripgrep for the benchmark"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk ripgrep curl >/dev/null; }
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk ripgrep >/dev/null; }
 
 # The browser tests drive Debian's Chromium (no browser download at run time).
 browser:

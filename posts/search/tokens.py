@@ -1,8 +1,9 @@
 """One tokenizer for documents and queries: how text becomes search tokens. Pure Python.
 
 PostgreSQL has no Japanese text search, and word analysers miss substrings
-inside words. So text is normalised (NFKC, lower case) and split into runs of
-one class:
+inside words. So text is normalised (NFKC, lower case, one form for the traditional,
+simplified and Japanese forms of each Han character: `臺灣` = `台湾`) and split into
+runs of one class:
 
 - CJK runs (kana with ー, Han, 々〆〇, Hangul, Bopomofo) and digits give one
   token per character position: the character and the next one (a bigram),
@@ -25,7 +26,7 @@ invisible format characters (zero-width space and joiners, bidi marks, soft
 hyphen) are dropped.
 
     >>> sorted(lexemes(document_runs("FBI長官パテル")))
-    ['fbi', '~パテル', 'テル', 'パテ', 'ル', '官パ', '長官']
+    ['fbi', '~パテル', 'テル', 'パテ', 'ル', '官パ', '长官']
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+import opencc
 
 CJK, LATIN = "cjk", "latin"  # searched by characters (digits too), searched by words
 WORD_MARK = "_"  # before a word in `document_runs`: it is indexed whole, not by characters
@@ -73,13 +76,44 @@ def _invisible() -> re.Pattern:
     return re.compile(f"[{invisible}\U000e0000-\U000e007f]")
 
 
+# The Han characters whose traditional, simplified or Japanese old and new forms differ (CJK Unified
+# Ideographs, extension A, compatibility ideographs, extensions B to H and the compatibility supplement).
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF))
+
+
+@functools.cache
+def _variants() -> dict[int, str]:
+    """A `str.translate` table that folds the forms of a Han character into one: `臺`, `台` and `檯`, `灣` and `湾`,
+    `習` and `习`, `曉`, `暁` and `晓` each become the same character.
+
+    OpenCC's tables, character by character: Japanese new forms to traditional (`jp2t`), then traditional to
+    simplified (`t2s`). One character always becomes one, so folded text keeps its length and its positions.
+    Built on first use (a few milliseconds).
+    """
+    chars = [chr(c) for first, last in _HAN for c in range(first, last + 1)]
+    # One character a line, so that no phrase table spans two characters.
+    folded = opencc.OpenCC("t2s").convert(opencc.OpenCC("jp2t").convert("\n".join(chars))).split("\n")
+    table = {c: f for c, f in zip(chars, folded) if f != c and len(f) == 1}
+    # Folding twice gives what folding once gives: follow each chain to its end (牽 → 牵, and so on).
+    for c, f in table.items():
+        while table.get(f, f) != f:
+            f = table[f]
+        table[c] = f
+    return {ord(c): f for c, f in table.items()}
+
+
 def fold(text: str) -> str:
-    """NFKC and lower case, without invisible characters: the form tokens are made from."""
+    """NFKC, lower case and one form of each Han character, without invisible characters: the form tokens are made from."""
+    return _fold_forms(text).translate(_variants())
+
+
+def _fold_forms(text: str) -> str:
+    """NFKC and lower case, without invisible characters: `fold` but the Han variants."""
     return _invisible().sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 def fold_pieces(text: str) -> str:
-    """`normalize(text)[0]`: `fold`, a character and its marks at a time, only where folding changes something.
+    """`normalize(text)[0]`: `fold`, a character and its marks at a time, only where NFKC changes something.
 
     Several times faster than `fold` on Japanese text, where few characters change; the
     highlighting finds matches in this form.
@@ -88,10 +122,10 @@ def fold_pieces(text: str) -> str:
     done = 0
     for start, end in _changing_spans(text):
         out.append(text[done:start])
-        out.append(fold(text[start:end]))
+        out.append(_fold_forms(text[start:end]))
         done = end
     out.append(text[done:])
-    return "".join(out)
+    return "".join(out).translate(_variants())
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
@@ -107,18 +141,18 @@ def normalize(text: str) -> tuple[str, list[int]]:
     for start, end in _changing_spans(text):
         out.append(text[done:start])
         origin.extend(range(done, start))
-        piece = fold(text[start:end])
+        piece = _fold_forms(text[start:end])
         out.append(piece)
         origin.extend([start] * len(piece))
         done = end
     out.append(text[done:])
     origin.extend(range(done, len(text)))
-    return "".join(out), origin
+    return "".join(out).translate(_variants()), origin
 
 
 def _changing_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Where folding may change `text`: a character it changes, or any character followed by marks
-    that compose with it; each with the marks after it."""
+    """Where NFKC may change `text`: a character it changes, or any character followed by marks
+    that compose with it; each with the marks after it (the Han variants are folded afterwards, in one pass)."""
     pattern, marks = _changing()
     done = 0
     for match in pattern.finditer(text):
@@ -136,7 +170,7 @@ def _changing() -> tuple[re.Pattern, frozenset[str]]:
     One character class first, so that the regex engine skips the rest of the text quickly.
     """
     changing = "".join(
-        re.escape(chr(c)) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and fold(chr(c)) != chr(c)
+        re.escape(chr(c)) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and _fold_forms(chr(c)) != chr(c)
     )
     marks = frozenset(chr(c) for c in range(0x10000) if unicodedata.combining(chr(c))) | _VOICING
     escaped = "".join(map(re.escape, sorted(marks)))
@@ -164,7 +198,7 @@ def document_runs(text: str) -> str:
     where a tsvector with positions was four times as big.
 
     >>> document_runs("FBI長官パテル、2025年")
-    ' _fbi 長官パテル 2025年 '
+    ' _fbi 长官パテル 2025年 '
     """
     found = [_written(match.lastgroup, match.group()) for match in _RUN_RE.finditer(fold(text))]
     return f" {' '.join(found)} " if found else ""
@@ -217,14 +251,14 @@ def query_match(text: str) -> Match | None:
     The final run matches as a prefix: a final one-character CJK run or word through a
     prefix lexeme.
 
-    >>> query_match("停戦交渉")
-    Match(tsquery="'停戦' & '戦交' & '交渉'", runs='停戦交渉', checked=True)
+    >>> query_match("台湾有事")
+    Match(tsquery="'台湾' & '湾有' & '有事'", runs='台湾有事', checked=True)
     >>> query_match("ありがたい")
     Match(tsquery="'~ありが' & '~りがた' & '~がたい'", runs='ありがたい', checked=True)
     >>> query_match("停")
     Match(tsquery="'停':*", runs='停', checked=False)
     >>> query_match("FBI長官")
-    Match(tsquery="'fbi' & '長官'", runs='_fbi 長官', checked=True)
+    Match(tsquery="'fbi' & '长官'", runs='_fbi 长官', checked=True)
     """
     found = list(runs(fold(text)))
     parts: list[str] = []

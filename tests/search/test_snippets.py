@@ -30,3 +30,8 @@ def test_marked_segments_escape_every_piece_of_text():
     from posts.web.marks import marked
 
     assert marked([("<b>a</b>", False), ("<i>", True)]) == "&lt;b&gt;a&lt;/b&gt;<mark>&lt;i&gt;</mark>"
+
+
+def test_a_han_variant_is_marked_as_written():
+    assert highlight("臺灣の話と台湾の話", ["台灣"]) == [("臺灣", True), ("の話と", False), ("台湾", True), ("の話", False)]
+    assert highlight("周暁輝氏", ["周曉輝"]) == [("周暁輝", True), ("氏", False)]

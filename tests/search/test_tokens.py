@@ -16,17 +16,17 @@ from posts.search.tokens import (
 
 
 def test_cjk_runs_become_bigrams_with_the_last_character_alone():
-    assert document_runs("停戦交渉") == " 停戦交渉 "
-    assert lexemes(document_runs("停戦交渉")) == {"停戦", "戦交", "交渉", "渉"}
+    assert document_runs("台湾有事") == " 台湾有事 "
+    assert lexemes(document_runs("台湾有事")) == {"台湾", "湾有", "有事", "事"}
 
 
 def test_three_kana_in_a_row_also_become_a_marked_trigram():
     assert lexemes(document_runs("アパート")) == {"アパ", "パー", "ート", "ト", "~アパー", "~パート"}
     assert lexemes(document_runs("押し付け")) == {"押し", "し付", "付け", "け"}
-    assert lexemes(document_runs("あり東ありが")) == {"あり", "り東", "東あ", "りが", "が", "~ありが"}
+    assert lexemes(document_runs("あり国ありが")) == {"あり", "り国", "国あ", "りが", "が", "~ありが"}
     assert query_match("ありがたい") == Match("'~ありが' & '~りがた' & '~がたい'", "ありがたい", checked=True)
     assert query_match("ありが") == Match("'~ありが'", "ありが", checked=False)
-    assert query_match("あり東ありが").tsquery == "'あり' & 'り東' & '東あ' & '~ありが'"
+    assert query_match("あり国ありが").tsquery == "'あり' & 'り国' & '国あ' & '~ありが'"
     assert query_match("あ") == Match("'あ':*", "あ", checked=False)
 
 
@@ -60,14 +60,32 @@ def test_very_long_words_are_indexed_by_their_beginning():
 
 
 def test_queries_find_every_lexeme_then_check_the_runs_in_order():
-    assert query_match("停戦交渉") == Match("'停戦' & '戦交' & '交渉'", "停戦交渉", checked=True)
-    assert query_match("停") == Match("'停':*", "停", checked=False)
-    assert query_match("停戦") == Match("'停戦'", "停戦", checked=False)
+    assert query_match("台湾有事") == Match("'台湾' & '湾有' & '有事'", "台湾有事", checked=True)
+    assert query_match("台") == Match("'台':*", "台", checked=False)
+    assert query_match("台湾") == Match("'台湾'", "台湾", checked=False)
     assert query_match("ジョン・ラトクリフ") == Match("'~ジョン' & 'ン' & '~ラトク' & '~トクリ' & '~クリフ'", "ジョン ラトクリフ", checked=True)
-    assert query_match("円・ドル") == Match("'円' & 'ドル'", "円 ドル", checked=True)
+    assert query_match("米・ドル") == Match("'米' & 'ドル'", "米 ドル", checked=True)
     assert query_match("John Ratcl") == Match("'john' & 'ratcl':*", "_john _ratcl", checked=True)
-    assert query_match("停戦、停戦").tsquery == "'停戦' & '戦'"
+    assert query_match("台湾、台湾").tsquery == "'台湾' & '湾'"
     assert query_match("&|!:*()<->'\\") is None
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [("台灣", "臺灣", "台湾"), ("习近平", "習近平"), ("周曉輝", "周暁輝", "周晓辉"), ("國", "国"), ("停戰", "停戦", "停战")],
+)
+def test_traditional_simplified_and_japanese_forms_of_a_han_character_fold_together(forms):
+    assert len({fold(form) for form in forms}) == 1
+    assert len({query_match(form) for form in forms}) == 1
+    assert len({document_runs(form) for form in forms}) == 1
+
+
+def test_folding_keeps_what_is_not_a_han_variant_and_twice_is_once():
+    assert fold("テスト abc 台湾 한국") == "テスト abc 台湾 한국"
+    for written in ("臺灣", "習近平", "周暁輝", "經濟", "広島"):
+        assert fold(fold(written)) == fold(written)
+    folded, origin = normalize("臺灣ＦＢＩ")
+    assert folded == fold("台湾") + "fbi" and origin == [0, 1, 2, 3, 4]
 
 
 def test_normalize_maps_each_folded_character_to_where_it_was_written():

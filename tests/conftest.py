@@ -38,6 +38,15 @@ def small_post(title: str = "小さな投稿", day: int = 4, body: str = "本文
     )
 
 
+def post_quoting(title: str, quotes: list[tuple[str, str]], *, article_outlet: str = "日経", commentary: str = "論評。",
+                 article: str = "記事の本文。", remark: str = "") -> str:
+    """A post's text quoting (outlet, body) pairs in order; `remark` is the blogger's arrow line after the last quote."""
+    text = f"『{title}』(8/4{article_outlet} 記者)について\n\n"
+    for n, (outlet, body) in enumerate(quotes, start=1):
+        text += f"8/{n}{outlet}<Headline {n}=見出し{n}>\n{body}\n\nhttps://example.org/{n}/{len(title)}\n\n"
+    return text + (f"→{remark}\n\n" if remark else "") + f"{commentary}\n\n記事\n\n{article}\n"
+
+
 def database_url() -> str:
     """A DATABASE_URL naming the database the tests run on, for subprocesses."""
     from django.db import connection

@@ -150,6 +150,11 @@ class OutletDirectory:
                 return name
         return None
 
+    def find(self, written: str) -> str | None:
+        """The outlet a reader means: a spelling of its name, or a web domain (`aboluowang.com`, `www.cnn.com`)."""
+        written = written.strip()
+        return self.by_name(written) or (self.by_url(f"//{written}") if "." in written else None)
+
     def resolve(self, written: str, urls: Iterable[str] = ()) -> str | None:
         """Canonical name for an outlet written as `written`, helped by its links' domains."""
         found = self.by_name(written) if written.strip() else None

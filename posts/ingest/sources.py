@@ -20,6 +20,17 @@ def outlet_directory() -> OutletDirectory:
     return OutletDirectory([*stored, *KNOWN_OUTLETS])
 
 
+def sources_for(spellings: Iterable[str]) -> dict[str, Source | None]:
+    """The stored source each spelling means (a name, another spelling, a web domain); None where there is none."""
+    spellings = list(dict.fromkeys(spellings))
+    if not spellings:
+        return {}
+    directory = outlet_directory()
+    names = {spelling: directory.find(spelling) for spelling in spellings}
+    stored = Source.objects.in_bulk([name for name in names.values() if name], field_name="name")
+    return {spelling: stored.get(name) for spelling, name in names.items()}
+
+
 def sources_named(names: Iterable[str]) -> dict[str, Source]:
     """The sources with these names, each created (with built-in aliases if known) when new.
 

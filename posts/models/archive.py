@@ -99,9 +99,11 @@ class PostQuerySet(models.QuerySet):
     def oldest(self) -> "PostQuerySet":
         return self.order_by("published_on", "id")
 
-    def quoting(self, source: Source) -> "PostQuerySet":
-        """Posts that quote `source` or comment on an article it published."""
-        return self.filter(Q(id__in=Quote.objects.filter(source=source).values("post_id")) | Q(article_outlet=source))
+    def quoting(self, *sources: Source) -> "PostQuerySet":
+        """Posts that quote any of `sources` or comment on an article one of them published."""
+        return self.filter(
+            Q(id__in=Quote.objects.filter(source__in=sources).values("post_id")) | Q(article_outlet__in=sources)
+        )
 
 
 class Post(models.Model):

@@ -9,11 +9,11 @@ proportion to the archive. `Lookup.first` checks candidates in the order the
 search shows them and stops once it has enough: a search pays for about as many
 checks as the posts it shows (at most the cap, 1,000).
 
-    lookup = Lookup(query, parts)
+    lookup = Lookup(query, scope)
     ordered = lookup.narrow(Post.objects.filter(...)).newest()   # every candidate, in order
     ids = lookup.first(list(ordered.values_list("id", flat=True)), 1001)
 
-    search(Post.objects.all(), query, parts)                      # every match, in no order
+    search(Post.objects.all(), query, scope)                      # every match, in no order
 
 The search takes the posts to look in as a QuerySet: the models know nothing of it.
 """
@@ -32,6 +32,7 @@ from django.db.models.functions import StrIndex
 from posts.models import Passage
 from posts.models.lookups import Lexemes
 from posts.search.query import ParsedQuery, Term
+from posts.search.scope import Scope
 
 MIN_BATCH = 50
 HEADROOM = 1.05  # how many more candidates a batch reads than it expects to need
@@ -57,11 +58,11 @@ def search_plans():
         yield
 
 
-def matching(term: Term, parts: list[str] | None = None) -> QuerySet[Passage]:
-    """Passages with every lexeme of `term`, through the GIN index: exactly the passages that hold it
-    when it has one lexeme; for a phrase, the candidates `holding` checks."""
-    found = Passage.objects.alias(lexemes=Lexemes("runs")).filter(lexemes__matches=term.match.tsquery)
-    return found.filter(part__in=parts) if parts else found
+def matching(term: Term, scope: Scope = Scope()) -> QuerySet[Passage]:
+    """Passages in `scope` (and in the term's own fields, `title:`) with every lexeme of `term`, through the GIN
+    index: exactly the passages that hold it when it has one lexeme; for a phrase, the candidates `holding` checks."""
+    found = scope.passages(Passage.objects.alias(lexemes=Lexemes("runs")).filter(lexemes__matches=term.match.tsquery))
+    return found.filter(field__in=term.fields) if term.fields else found
 
 
 def holding(passages: QuerySet[Passage], term: Term) -> QuerySet[Passage]:
@@ -72,12 +73,12 @@ def holding(passages: QuerySet[Passage], term: Term) -> QuerySet[Passage]:
     return passages.alias(at=StrIndex("runs", Value(term.match.runs))).filter(at__gt=0)
 
 
-def search(posts: QuerySet, query: ParsedQuery, parts: list[str] | None = None) -> QuerySet:
-    """Those of `posts` that match every positive clause (within `parts`, if given) and no negated one: all of them.
+def search(posts: QuerySet, query: ParsedQuery, scope: Scope = Scope()) -> QuerySet:
+    """Those of `posts` that match every positive clause (within `scope`) and no negated one: all of them.
 
     A search page needs only the first of them in its order: `Lookup.first`.
     """
-    lookup = Lookup(query, parts)
+    lookup = Lookup(query, scope)
     found = lookup.narrow(posts)
     if lookup.checks:
         found = found.filter(id__any=lookup.check(list(found.values_list("id", flat=True))))
@@ -92,8 +93,8 @@ class TermHits:
     passages: dict[int, Sequence[int]]  # candidate post id → its candidate passages (none for a term found exactly)
 
     @classmethod
-    def find(cls, term: Term, parts: list[str] | None = None) -> TermHits:
-        found = matching(term, parts).order_by()
+    def find(cls, term: Term, scope: Scope = Scope()) -> TermHits:
+        found = matching(term, scope).order_by()
         with search_plans():
             if not term.match.checked:
                 return cls(term, dict.fromkeys(found.distinct().values_list("post_id", flat=True), ()))
@@ -130,8 +131,9 @@ class TermHits:
 class Lookup:
     """A query's terms looked up once; then its candidates narrowed, and checked where a phrase needs it."""
 
-    def __init__(self, query: ParsedQuery, parts: list[str] | None = None):
-        self.positive = [[TermHits.find(term, parts) for term in clause.terms] for clause in query.positive]
+    def __init__(self, query: ParsedQuery, scope: Scope = Scope()):
+        # A negated term excludes the posts that have it anywhere, whatever the scope.
+        self.positive = [[TermHits.find(term, scope) for term in clause.terms] for clause in query.positive]
         self.negative = [[TermHits.find(term) for term in clause.terms] for clause in query.negative]
 
     @property

@@ -7,11 +7,12 @@ from django.db.models.expressions import RawSQL
 
 from posts.search.matching import matching, search_plans
 from posts.search.query import ParsedQuery
+from posts.search.scope import Scope
 
 TITLE_WEIGHT = 4  # a match in the title ranks above a match in the text
 
 
-def relevance(post_ids: list[int], query: ParsedQuery, parts: list[str] | None = None) -> dict[int, float]:
+def relevance(post_ids: list[int], query: ParsedQuery, scope: Scope = Scope()) -> dict[int, float]:
     """How strongly each of these posts matches: how often its passages hold each term, title matches weighing most."""
     scores: dict[int, float] = {}
     if not post_ids:
@@ -23,7 +24,7 @@ def relevance(post_ids: list[int], query: ParsedQuery, parts: list[str] | None =
             [term.match.runs, len(term.match.runs), TITLE_WEIGHT],
             output_field=FloatField(),
         )
-        rows = matching(term, parts).filter(post__any=post_ids).order_by().values("post_id").annotate(score=Sum(occurrences))
+        rows = matching(term, scope).filter(post__any=post_ids).order_by().values("post_id").annotate(score=Sum(occurrences))
         with search_plans():
             rows = list(rows)
         for row in rows:

@@ -6,16 +6,15 @@ import django_filters
 from django import forms
 from django.utils.functional import cached_property
 
-from posts.models import Passage, Post, Source, Topic
+from posts.ingest.sources import sources_for
+from posts.models import Post, Source, Topic
 from posts.search.query import ParsedQuery, parse_query
+from posts.search.scope import Scope, parts_named
 
-PARTS = {
-    "quote": [Passage.Part.QUOTE],
-    "commentary": [Passage.Part.COMMENTARY, Passage.Part.REMARK],
-    "article": [Passage.Part.ARTICLE],
-}
 PART_CHOICES = [("quote", "引用記事"), ("commentary", "ブロガーの論評・一言"), ("article", "論評対象の記事")]
 SORT_CHOICES = [("new", "新しい順"), ("old", "古い順"), ("relevance", "関連度順")]
+# With `source` and `q`, the terms are looked for in that outlet's own text; `scope=post` looks in the whole post.
+SCOPE_CHOICES = [("post", "投稿全体")]
 
 
 class Select(forms.Select):
@@ -57,10 +56,13 @@ class PostFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, label="並べ順", method="by_nothing", empty_label=None, widget=Select
     )
+    scope = django_filters.ChoiceFilter(
+        choices=SCOPE_CHOICES, label="検索する範囲", method="by_nothing"
+    )  # not a control of the form: set by the link on the results (templates/posts/_results.html)
 
     class Meta:
         model = Post
-        fields = ["q", "date_from", "date_to", "source", "topic", "part", "sort"]
+        fields = ["q", "date_from", "date_to", "source", "topic", "part", "sort", "scope"]
         form = SearchForm
 
     @cached_property
@@ -70,13 +72,55 @@ class PostFilter(django_filters.FilterSet):
         return parse_query(self.form.cleaned_data.get("q") or "")
 
     @property
-    def parts(self) -> list[str] | None:
-        return PARTS.get(self.form.cleaned_data.get("part") or "")
+    def parts(self) -> tuple[str, ...]:
+        """The parts of a post the terms must be in: the `part` asked for and the query's `in:`, both."""
+        asked = (self.form.cleaned_data.get("part") or "") if self.is_valid() else ""
+        wanted = [set(parts_named(names)) for names in ((asked,) if asked else (), self.query.parts) if names]
+        if not wanted:
+            return ()
+        return tuple(sorted(set.intersection(*wanted))) or ("",)  # "": no part, so nothing matches
+
+    @cached_property
+    def _named_outlets(self) -> dict[str, Source | None]:
+        return sources_for([*self.query.outlets, *self.query.excluded_outlets])
+
+    @property
+    def outlets(self) -> list[Source]:
+        """The outlets chosen, any of which a post must quote: `source` and the query's `outlet:`."""
+        chosen = [self.form.cleaned_data["source"]] if self.is_valid() and self.form.cleaned_data.get("source") else []
+        return list(dict.fromkeys(chosen + [s for n in self.query.outlets if (s := self._named_outlets[n])]))
+
+    @property
+    def excluded_outlets(self) -> list[Source]:
+        return [s for n in self.query.excluded_outlets if (s := self._named_outlets[n])]
+
+    @property
+    def problems(self) -> list[str]:
+        """What the query could not use, in words: the parser's, and the outlets no source is known by."""
+        unknown = [f"「{name}」という情報源は見つかりません。" for name, source in self._named_outlets.items() if source is None]
+        return [*self.query.problems, *unknown]
+
+    @property
+    def outlet_exact(self) -> bool:
+        """Whether the terms are looked for only in the chosen outlets' own text (see posts/search/scope.py)."""
+        return bool(self.outlets and self.query.positive and self.form.cleaned_data.get("scope") != "post")
+
+    @property
+    def within(self) -> Scope:
+        """Where the terms must be found: the parts asked for, and the outlets' own text unless `scope=post`."""
+        outlets = frozenset(source.pk for source in self.outlets) if self.outlet_exact else frozenset()
+        return Scope(self.parts, outlets)
 
     def filter_queryset(self, queryset):
-        # Dates, source and topic filter by themselves. The query (with the part it searches) is looked
-        # up by posts.web.results.Search, which checks phrases only as far as a page needs (posts/search/matching.py).
-        return super().filter_queryset(queryset)
+        # Dates and topic filter by themselves, the outlets here. The query's terms (in the parts and outlets
+        # they must be in) are looked up by posts.web.results.Search, which checks phrases only as far as a
+        # page needs (posts/search/matching.py).
+        found = super().filter_queryset(queryset)
+        if self.outlets:
+            found = found.quoting(*self.outlets)
+        if self.excluded_outlets:
+            found = found.exclude(id__in=Post.objects.quoting(*self.excluded_outlets).values("id"))
+        return found
 
     @property
     def order(self) -> str:
@@ -85,7 +129,7 @@ class PostFilter(django_filters.FilterSet):
         return "new" if asked == "relevance" and not self.query.positive else asked
 
     def by_source(self, queryset, name, source):
-        return queryset.quoting(source)
+        return queryset  # with the query's outlets, in filter_queryset
 
     def by_nothing(self, queryset, name, value):
         return queryset  # read in filter_queryset

@@ -15,7 +15,9 @@ from posts.search import snippets
 from posts.search.facets import facet_counts
 from posts.search.matching import Lookup
 from posts.search.ranking import relevance
+from posts.search.scope import Scope
 from posts.web.filters import PostFilter
+from posts.web.suggestions import OutletSuggestion, outlet_suggestions
 
 PER_PAGE = 20
 SNIPPETS_PER_POST = 3
@@ -70,7 +72,7 @@ class Search:
         if not self.valid:
             return []
         found = self.filterset.qs.order_by()
-        lookup = Lookup(self.query, self.filterset.parts) if self.query else None
+        lookup = Lookup(self.query, self.filterset.within) if self.query else None
         if lookup:
             found = lookup.narrow(found)
         order = self.filterset.order
@@ -81,7 +83,7 @@ class Search:
             ids = list(ordered[: self.cap + 1])
         if order == "relevance":
             # Ranked among the newest `cap`: ranking every match of a frequent term costs too much.
-            scores = relevance(ids[: self.cap], self.query, self.filterset.parts)
+            scores = relevance(ids[: self.cap], self.query, self.filterset.within)
             ids[: self.cap] = sorted(ids[: self.cap], key=lambda pk: -scores.get(pk, 0.0))
         return ids
 
@@ -118,11 +120,18 @@ class Search:
             .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("source")), "topics")
             .in_bulk()
         )
-        terms, parts = self.query.highlight_terms, self.filterset.parts
+        terms, scope = self.query.highlight_terms, self.filterset.within
         return [
-            Result(post, snippets.highlight(post.title, terms), post_snippets(post, terms, parts) if terms else [])
+            Result(post, snippets.highlight(post.title, terms), post_snippets(post, terms, scope) if terms else [])
             for post in (posts[pk] for pk in page.object_list if pk in posts)
         ]
+
+    @cached_property
+    def outlet_suggestions(self) -> list[OutletSuggestion]:
+        """Outlets the query's words name, each linked to a search in its quotes (posts/web/suggestions.py)."""
+        if not self.valid or not self.query.positive:
+            return []
+        return outlet_suggestions(self.query, self.params, self.filterset.outlets)
 
     def facets(self) -> dict[str, list[dict]]:
         return {name: self.facet_counts[name] for name in ("sources", "topics", "years")}
@@ -131,14 +140,14 @@ class Search:
         return [(row["month"], row["posts"]) for row in self.facet_counts["months"]]
 
 
-def post_snippets(post: Post, terms, parts: list[str] | None = None, limit: int = SNIPPETS_PER_POST) -> list[Snippet]:
-    """Up to `limit` snippets of where `terms` matched in `post`'s text (in `parts`, if given), labelled by part.
+def post_snippets(post: Post, terms, scope: Scope = Scope(), limit: int = SNIPPETS_PER_POST) -> list[Snippet]:
+    """Up to `limit` snippets of where `terms` matched in `post`'s text inside `scope`, labelled by part.
 
     The title is shown whole, so it gives no snippet.
     """
     found = []
     for text in post.texts(post.quotes.all()):
-        if text.part == Passage.Part.TITLE or (parts and text.part not in parts):
+        if text.part == Passage.Part.TITLE or not scope.holds(post, text):
             continue
         for segments in snippets.snippets(text.text, terms):
             found.append(Snippet(part_label(text.part, text.quote), part_anchor(text.part, text.quote), segments))

@@ -11,8 +11,9 @@ from posts.search.facets import facet_counts
 from posts.search.matching import search
 from posts.search.query import parse_query
 from posts.search.ranking import relevance
+from posts.search.scope import Scope, parts_named
 from posts.search.tokens import CJK, LATIN, char_class, normalize
-from posts.web.filters import PARTS
+from tests.conftest import post_quoting
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ def test_a_phrase_in_quotes_keeps_its_words_together(corpus):
 
 def test_the_part_filter_limits_where_the_hit_must_be(corpus):
     def hits(text, part):
-        return set(search(Post.objects.all(), parse_query(text), PARTS[part]).values_list("id", flat=True))
+        return set(search(Post.objects.all(), parse_query(text), Scope(parts_named((part,)))).values_list("id", flat=True))
 
     # 見出し is only in the quotes' translated titles; 記者 only in the title line's author, which is not searched.
     assert hits("見出し", "quote") == set(corpus)
@@ -211,3 +212,14 @@ def test_facet_counts_count_each_post_once_per_outlet():
     assert {row["slug"]: row["posts"] for row in counts["topics"]} == topics
     assert topics["war"] == 2 and topics["trade"] == 1  # the topics added above, besides any the rules gave
     assert facet_counts([]) == {"sources": [], "topics": [], "years": [], "months": []}
+
+
+def test_han_variants_find_each_other_both_ways():
+    traditional = import_text(post_quoting("繁体", [("Reuters", "臺灣與習近平、周曉輝。")]), name="t.txt").post
+    japanese = import_text(post_quoting("新字体", [("Reuters", "台湾と習近平、周暁輝。")]), name="j.txt").post
+    simplified = import_text(post_quoting("简体", [("Reuters", "台湾和习近平、周晓辉。")]), name="s.txt").post
+    every = {traditional.pk, japanese.pk, simplified.pk}
+    mine = Post.objects.filter(id__in=every)  # the module's corpus may be there too
+    for query in ("台灣", "臺灣", "台湾", "习近平", "習近平", "周曉輝", "周暁輝", "周晓辉", '"习近平、周曉輝"'):
+        assert set(search(mine, parse_query(query)).values_list("id", flat=True)) == every, query
+    assert not search(mine, parse_query("國")).exists()  # nothing else folds: none of them has 国 or 國

@@ -43,27 +43,49 @@ def seed():
     return import_file(SEED).post
 
 
-def test_search_from_the_home_page_narrow_by_a_source_and_open_the_post(page, seed):
-    other = import_text("『別の停戦』(2024/3/1日経)について\n\n8/1Reuters<Truce=停戦>\n停戦の話。\nhttps://www.reuters.com/2024/03/01/x\n", name="b.txt").post
+def test_a_researcher_finds_what_one_outlet_said_about_a_word_in_a_month(page, seed):
+    """台湾 in quotes from 阿波羅新聞網 in 2025: three actions from the home page, and every match in its quotes.
+
+    The seed (August 2025) has 台湾 in a 阿波羅新聞網 quote (台湾ドル); the other posts have 台湾 only where
+    the question does not ask: another outlet's quote in a post that also quotes 阿波羅新聞網, a
+    阿波羅新聞網 quote of 2024, and a post that does not quote it.
+    """
+    for text in (
+        "『他社の台湾』(2025/8/3日経)について\n\n8/3阿波羅新聞網<关税=関税>\n関税の話。\n"
+        "https://www.aboluowang.com/2025/0803/1.html\n\n8/3ZeroHedge<Taiwan=台湾>\n台湾の話。\n"
+        "https://www.zerohedge.com/2025/08/03/taiwan\n\n論評。\n",
+        "『去年の台湾』(2024/8/3日経)について\n\n8/3阿波羅新聞網<台湾=台湾>\n台湾の話。\n"
+        "https://www.aboluowang.com/2024/0803/2.html\n\n論評。\n",
+        "『台湾の話』(2025/8/4日経)について\n\n8/4Reuters<Taiwan=台湾>\n台湾の話。\n"
+        "https://www.reuters.com/2025/08/04/taiwan\n\n論評。\n",
+    ):
+        import_text(text, name="other.txt")
 
     page.goto("/")
-    page.get_by_label("検索語").fill("停戦")
-    page.get_by_label("検索語").press("Enter")
+    page.get_by_label("検索語").fill("台湾")
+    page.get_by_label("検索語").press("Enter")  # 1
     page.wait_for_url("**/?q=*")
-    assert page.get_by_role("heading", name="「停戦」の検索結果: 2件").is_visible()
-    assert page.locator("li.post mark").first.inner_text() == "停戦"
+    assert page.get_by_role("heading", name="「台湾」の検索結果: 4件").is_visible()
 
-    page.locator(".facets").get_by_role("link", name="阿波羅新聞網").click()
+    page.locator(".facets").get_by_role("link", name="阿波羅新聞網").click()  # 2
     page.wait_for_url("**source=*")
-    assert page.get_by_role("heading", name="「停戦」の検索結果: 1件").is_visible()
-    assert page.locator("li.post h3").all_inner_texts() == [seed.title]
-    assert other.title not in page.content()
+    page.locator(".facets").get_by_role("link", name="2025年").click()  # 3
+    page.wait_for_url("**date_from=2025-01-01*")
 
-    page.locator("li.post h3 a").first.click()
-    page.wait_for_url(f"**/posts/{seed.pk}/?q=*")
-    assert page.get_by_role("heading", level=1).inner_text() == seed.title
-    assert page.locator("mark").count() > 10
-    assert set(page.locator("#quote-1 mark, #commentary mark, #article mark").all_inner_texts()) == {"停戦"}
+    assert page.get_by_role("heading", name="「台湾」の検索結果: 1件").is_visible()
+    assert page.locator("li.post h3").all_inner_texts() == [seed.title]
+    assert page.get_by_text("「阿波羅新聞網」の引用と記事の中だけを検索しています。").is_visible()
+    snippets = page.locator("li.post .snippets li")
+    assert snippets.count() >= 1
+    for n in range(snippets.count()):
+        assert snippets.nth(n).locator("a.where").inner_text() == "引用(阿波羅新聞網)"
+        assert "台湾" in snippets.nth(n).locator("mark").all_inner_texts()
+
+    snippets.first.locator("a.where").click()
+    page.wait_for_url(f"**/posts/{seed.pk}/?q=*#quote-*")
+    quote = page.url.rsplit("#", 1)[1]
+    assert "阿波羅新聞網" in page.locator(f"#{quote}").inner_text()
+    assert "台湾" in page.locator(f"#{quote} mark").all_inner_texts()
 
 
 def test_paging_through_results(page):

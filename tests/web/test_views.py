@@ -10,7 +10,7 @@ import pytest
 from posts.ingest.importing import import_file, import_text
 from posts.ingest.tagging import retag
 from posts.models import Post, Source, Topic
-from tests.conftest import SEED
+from tests.conftest import SEED, post_quoting
 
 pytestmark = pytest.mark.django_db
 
@@ -268,8 +268,8 @@ def test_the_topic_page_search_goes_to_the_full_search(client, seed):
 
 
 def test_an_active_facet_can_be_removed(client, seed):
-    html = page(client, "/?q=停戦&source=阿波羅新聞網")
-    assert '<a href="/?q=%E5%81%9C%E6%88%A6">すべての情報源に戻す</a>' in html
+    html = page(client, "/?q=NATO&source=阿波羅新聞網")  # NATO is in its quotes
+    assert '<a href="/?q=NATO">すべての情報源に戻す</a>' in html
 
 
 def test_topics_and_archive_pages(client, seed):
@@ -394,3 +394,100 @@ def test_imported_markup_is_shown_as_text_everywhere(client, hostile):
         body = client.get(url).content.decode()
         assert "<script>" not in body, url
     assert "&lt;script&gt;" in page(client, f"/posts/{hostile.pk}/?q=script")
+
+
+# Outlet-exact search ------------------------------------------------------------------------
+
+
+def test_a_search_with_an_outlet_finds_and_shows_only_that_outlets_text(client):
+    own = import_text(post_quoting("自前", [("Reuters", "台湾有事の報道。"), ("CNN", "関税。")]), name="a.txt").post
+    other = import_text(post_quoting("他社", [("Reuters", "関税。"), ("CNN", "台湾有事の報道。")],
+                                     commentary="台湾を論じる。"), name="b.txt").post
+
+    html = page(client, "/?q=台湾&source=reuters")
+    assert f'href="/posts/{own.pk}/' in html and f'href="/posts/{other.pk}/' not in html
+    assert "引用(Reuters)" in html and "引用(CNN)" not in html and ">論評<" not in html
+    assert "「Reuters」の引用と記事の中だけを検索しています。" in html
+    assert 'href="?q=%E5%8F%B0%E6%B9%BE&amp;source=reuters&amp;scope=post">投稿全体で探す</a>' in html
+
+    widened = page(client, "/?q=台湾&source=reuters&scope=post")
+    assert f'href="/posts/{own.pk}/' in widened and f'href="/posts/{other.pk}/' in widened
+    assert "投稿全体を検索しています。" in widened and ">「Reuters」の引用と記事の中だけで探す</a>" in widened
+
+    data = json.loads(page(client, "/posts.json?q=台湾&source=reuters"))
+    assert [row["id"] for row in data["results"]] == [own.pk]
+    assert {snippet["where"] for snippet in data["results"][0]["snippets"]} == {"引用(Reuters)"}
+    # Without a query the outlet filters as before: every post that quotes it.
+    assert {row["id"] for row in json.loads(page(client, "/posts.json?source=reuters"))["results"]} == {own.pk, other.pk}
+
+
+def test_a_bad_scope_is_a_message_not_an_error(client):
+    response = client.get("/?q=台湾&scope=everything")
+    assert response.status_code == 200 and "検索条件を確かめてください。" in response.content.decode()
+    assert client.get("/posts.json?q=台湾&scope=everything").status_code == 400
+
+
+# Operators and outlets named in the search box ------------------------------------------------
+
+
+@pytest.fixture
+def two_outlets():
+    return {
+        "reuters": import_text(post_quoting("自前", [("Reuters", "台湾有事の報道。"), ("CNN", "関税。")]), name="a.txt").post,
+        "cnn": import_text(post_quoting("他社", [("Reuters", "関税。"), ("CNN", "台湾有事の報道。")],
+                                        commentary="台湾を論じる。"), name="b.txt").post,
+    }
+
+
+def found_ids(client, query: str) -> set[int]:
+    data = json.loads(page(client, f"/posts.json?q={query}"))
+    return {row["id"] for row in data["results"]}
+
+
+@pytest.mark.parametrize("outlet", ["Reuters", "reuters.com", "www.reuters.com", "ロイター", "REUTERS"])
+def test_outlet_is_the_source_filter_written_in_the_query(client, two_outlets, outlet):
+    assert found_ids(client, f"台湾 outlet:{outlet}") == {two_outlets["reuters"].pk}
+    html = page(client, f"/?q=台湾 outlet:{outlet}")
+    assert "「Reuters」の引用と記事の中だけを検索しています。" in html
+
+
+def test_minus_outlet_leaves_out_the_posts_that_quote_it(client, two_outlets):
+    other = import_text(post_quoting("第三", [("Bloomberg", "台湾の報道。")]), name="c.txt").post
+    assert found_ids(client, "台湾 -outlet:CNN") == {other.pk}  # both of the others quote CNN
+
+
+def test_title_and_in_restrict_where_a_term_is_found(client, two_outlets):
+    titled = import_text(post_quoting("台湾の行方", [("Reuters", "関税。")]), name="c.txt").post
+    assert found_ids(client, "title:台湾") == {titled.pk}
+    assert found_ids(client, "title:見出し1 -title:行方") == {two_outlets["reuters"].pk, two_outlets["cnn"].pk}
+    assert found_ids(client, "台湾 in:commentary") == {two_outlets["cnn"].pk}
+    assert found_ids(client, "台湾 in:quote") == {two_outlets["reuters"].pk, two_outlets["cnn"].pk}
+    assert found_ids(client, "台湾 in:quote&part=article") == set()
+
+
+@pytest.mark.parametrize("query", ["台湾 outlet:nowhere.example", "in:foo 台湾", "outlet: 台湾", 'title:"" 台湾', "title:"])
+def test_a_bad_operator_is_a_message_on_the_page_never_an_error(client, two_outlets, query):
+    response = client.get("/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="notice" role="status"' in html
+    assert client.get("/posts.json", {"q": query}).status_code == 200
+    assert client.get("/search/feed/", {"q": query}).status_code == 200
+
+
+def test_an_unknown_outlet_is_named_in_the_message(client, two_outlets):
+    html = page(client, "/?q=台湾 outlet:nowhere.example")
+    assert "「nowhere.example」という情報源は見つかりません。" in html
+
+
+@pytest.mark.parametrize("query, kept", [("Reuters", None), ("台湾 ロイター", "台湾"), ("reuters.com", None), ("The Gateway Pundit", None)])
+def test_a_word_that_names_an_outlet_is_answered_with_its_filter(client, two_outlets, seed, query, kept):
+    html = page(client, f"/?q={query}")
+    name, slug = ("The Gateway Pundit", "the-gateway-pundit") if "Gateway" in query else ("Reuters", "reuters")
+    link = f'href="/?source={slug}{"&amp;q=" + kept if kept else ""}"'.replace("台湾", "%E5%8F%B0%E6%B9%BE")
+    assert f"{link}>「{name}」の引用に絞り込む</a>" in html
+
+
+def test_no_suggestion_for_an_outlet_already_chosen_or_a_word_that_names_none(client, two_outlets):
+    assert "の引用に絞り込む" not in page(client, "/?q=Reuters&source=reuters")
+    assert "の引用に絞り込む" not in page(client, "/?q=台湾")

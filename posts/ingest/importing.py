@@ -23,6 +23,7 @@ from django.db import DatabaseError, connection, transaction
 
 from posts.ingest.dates import status_id, status_time
 from posts.ingest.decoding import RefusedFile, decode_post, read_limited
+from posts.ingest.languages import title_language
 from posts.ingest.outlets import OutletDirectory, url_host
 from posts.ingest.parser import ParsedPost, parse_post
 from posts.ingest.sources import outlet_directory, sources_named
@@ -232,6 +233,7 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
             source=sources.get(q.outlet),
             outlet_as_written=q.outlet_as_written,
             original_title=q.original_title,
+            lang=title_language(q.original_title),
             translated_title=q.title,
             body=q.body,
             remark=q.remark,

@@ -250,12 +250,21 @@ class Revision(models.Model):
 class Quote(models.Model):
     """A foreign news item quoted in a post."""
 
+    class Language(models.TextChoices):
+        """The original title's language, as the import reads it from its scripts (posts/ingest/languages.py)."""
+
+        JA = "ja", "日本語"
+        EN = "en", "英語"
+        ZH = "zh", "中国語"
+        OTHER = "other", "その他"
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="quotes")
     position = models.PositiveIntegerField()
     date = models.DateField(null=True, blank=True, db_index=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
     outlet_as_written = models.TextField(blank=True)
     original_title = models.TextField(blank=True)
+    lang = models.CharField("原題の言語", max_length=5, choices=Language.choices, default=Language.OTHER)
     translated_title = models.TextField(blank=True)
     body = models.TextField(blank=True)
     remark = models.TextField(blank=True, help_text="The blogger's note after the quote's links.")

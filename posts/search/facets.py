@@ -14,26 +14,46 @@ def facet_counts(ids: list[int], limit: int = 20) -> dict[str, list[dict]]:
     One query, which reads each of these posts, their quotes' outlets and their topics once by id: for a search's
     1,000 posts ~12 ms, against ~26 ms for a grouping query per facet (measured at 10,000 posts).
     """
-    if not ids:
-        return {"sources": [], "topics": [], "years": [], "months": []}
-    with connection.cursor() as cursor:
-        cursor.execute(FACETS_SQL, {"ids": ids})
-        rows = cursor.fetchall()
-    named: dict[str, list[dict]] = {"source": [], "topic": []}
-    months: dict = {}
-    for facet, slug, name, month, posts in rows:
-        if facet == "month":
-            months[month] = posts
-        else:
-            named[facet].append({"slug": slug, "name": name, "posts": posts})
-    years = Counter()
-    for month, posts in months.items():
-        years[month.year] += posts
+    named, months = _counted(FACETS_SQL, ids, "posts")
     return {
         "sources": _most_counted(named["source"], limit),
         "topics": _most_counted(named["topic"], limit),
-        "years": [{"year": year, "posts": posts} for year, posts in sorted(years.items(), reverse=True)],
-        "months": [{"month": month, "posts": posts} for month, posts in sorted(months.items())],
+        **_by_date(months, "posts"),
+    }
+
+
+def quote_facet_counts(ids: list[int], limit: int = 20) -> dict[str, list[dict]]:
+    """How many of the quotes with these ids are from each outlet (the top `limit`), in each language, year and month
+    (by the quote's own date; quotes without one count in no year)."""
+    named, months = _counted(QUOTE_FACETS_SQL, ids, "quotes")
+    return {"sources": _most_counted(named["source"], limit, "quotes"), "langs": named["lang"], **_by_date(months, "quotes")}
+
+
+def _counted(sql: str, ids: list[int], counted: str) -> tuple[dict[str, list[dict]], dict]:
+    """The rows of a facets query: (facet, slug, name, month, count), as named counts and counts by month."""
+    named: dict[str, list[dict]] = {"source": [], "topic": [], "lang": []}
+    months: dict = {}
+    if not ids:
+        return named, months
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": ids})
+        rows = cursor.fetchall()
+    for facet, slug, name, month, count in rows:
+        if facet == "month":
+            months[month] = count
+        else:
+            named[facet].append({"slug": slug, "name": name, counted: count})
+    return named, months
+
+
+def _by_date(months: dict, counted: str) -> dict[str, list[dict]]:
+    """Every year (newest first) and month (oldest first) with its count."""
+    years = Counter()
+    for month, count in months.items():
+        years[month.year] += count
+    return {
+        "years": [{"year": year, counted: count} for year, count in sorted(years.items(), reverse=True)],
+        "months": [{"month": month, counted: count} for month, count in sorted(months.items())],
     }
 
 
@@ -61,6 +81,19 @@ FACETS_SQL = """
 """
 
 
-def _most_counted(rows: list[dict], limit: int) -> list[dict]:
-    """The `limit` outlets or topics counted in most posts, then by name."""
-    return sorted(rows, key=lambda row: (-row["posts"], row["name"]))[:limit]
+# The same for quotes: each quote counts once, for its outlet, its language and its own month.
+QUOTE_FACETS_SQL = """
+    WITH chosen AS MATERIALIZED (SELECT id, date, source_id, lang FROM posts_quote WHERE id = ANY(%(ids)s))
+    SELECT 'source', s.slug, s.name, NULL::date, COUNT(*) FROM chosen JOIN posts_source s ON s.id = chosen.source_id
+    GROUP BY s.id
+    UNION ALL
+    SELECT 'lang', lang, NULL, NULL, COUNT(*) FROM chosen GROUP BY lang
+    UNION ALL
+    SELECT 'month', NULL, NULL, date - (EXTRACT(DAY FROM date)::int - 1), COUNT(*) FROM chosen WHERE date IS NOT NULL
+    GROUP BY 4
+"""
+
+
+def _most_counted(rows: list[dict], limit: int, counted: str = "posts") -> list[dict]:
+    """The `limit` outlets or topics counted most, then by name."""
+    return sorted(rows, key=lambda row: (-row[counted], row["name"]))[:limit]

@@ -85,23 +85,30 @@ def search(posts: QuerySet, query: ParsedQuery, scope: Scope = Scope()) -> Query
     return found
 
 
+# What a search finds: posts, or quotes (the quotes page). A passage knows both.
+POSTS, QUOTES = "post_id", "quote_id"
+
+
 @dataclass
 class TermHits:
-    """The posts that may hold a term, and for a phrase the passages to read to be sure."""
+    """The posts (or quotes) that may hold a term, and for a phrase the passages to read to be sure."""
 
     term: Term
     passages: dict[int, Sequence[int]]  # candidate post id → its candidate passages (none for a term found exactly)
+    of: str = POSTS  # what the ids are: POSTS or QUOTES
 
     @classmethod
-    def find(cls, term: Term, scope: Scope = Scope()) -> TermHits:
+    def find(cls, term: Term, scope: Scope = Scope(), of: str = POSTS) -> TermHits:
         found = matching(term, scope).order_by()
+        if of == QUOTES:
+            found = found.filter(quote__isnull=False)
         with search_plans():
             if not term.match.checked:
-                return cls(term, dict.fromkeys(found.distinct().values_list("post_id", flat=True), ()))
+                return cls(term, dict.fromkeys(found.distinct().values_list(of, flat=True), ()), of)
             passages: dict[int, list[int]] = {}
-            for post_id, pk in found.values_list("post_id", "id"):
-                passages.setdefault(post_id, []).append(pk)
-        return cls(term, passages)
+            for key, pk in found.values_list(of, "id"):
+                passages.setdefault(key, []).append(pk)
+        return cls(term, passages, of)
 
     @property
     def posts(self) -> set[int]:
@@ -122,19 +129,23 @@ class TermHits:
         return held | self._read(rest) if rest else held
 
     def _read(self, passage_ids: list[int]) -> set[int]:
-        """The posts of those of these passages that hold the term."""
+        """The posts (or quotes) of those of these passages that hold the term."""
         with search_plans():
             read = holding(Passage.objects.filter(id__any=passage_ids), self.term)
-            return set(read.distinct().values_list("post_id", flat=True))
+            return set(read.distinct().values_list(self.of, flat=True))
 
 
 class Lookup:
-    """A query's terms looked up once; then its candidates narrowed, and checked where a phrase needs it."""
+    """A query's terms looked up once; then its candidates narrowed, and checked where a phrase needs it.
 
-    def __init__(self, query: ParsedQuery, scope: Scope = Scope()):
-        # A negated term excludes the posts that have it anywhere, whatever the scope.
-        self.positive = [[TermHits.find(term, scope) for term in clause.terms] for clause in query.positive]
-        self.negative = [[TermHits.find(term) for term in clause.terms] for clause in query.negative]
+    It finds posts, or with `of=QUOTES` quotes: then each term must be in one quote's own text (its titles,
+    body and remark), and `narrow` takes a QuerySet of quotes.
+    """
+
+    def __init__(self, query: ParsedQuery, scope: Scope = Scope(), of: str = POSTS):
+        # A negated term excludes the posts (or quotes) that have it anywhere, whatever the scope.
+        self.positive = [[TermHits.find(term, scope, of) for term in clause.terms] for clause in query.positive]
+        self.negative = [[TermHits.find(term, Scope(), of) for term in clause.terms] for clause in query.negative]
 
     @property
     def checks(self) -> bool:

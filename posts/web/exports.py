@@ -1,4 +1,4 @@
-"""The archive as data: JSON and CSV of any search, a post's parsed form, the outlets."""
+"""The archive as data: JSON and CSV of any search of the posts or the quotes, a post's parsed form, the outlets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 
 from posts.ingest.dates import iso
 from posts.models import Post, Source
-from posts.web.results import Result, Search
+from posts.web.quotes import QuoteRow, QuoteSearch
+from posts.web.results import CappedSearch, Result, Search
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,49 +21,55 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def posts_json(request):
     search = Search(request.GET)
     if not search.valid:
-        return JsonResponse(
-            {"errors": search.filterset.errors.get_json_data()}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
+        return _invalid_json(search)
     page = search.page(request.GET.get("page"))
-    next_url = None
-    if page.has_next():
-        params = request.GET.copy()
-        params["page"] = page.next_page_number()
-        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-    return JsonResponse(
-        {
-            "count": search.total,
-            "count_capped": search.capped,
-            "next": next_url,
-            "results": [_summary(request, result) for result in search.results(page)],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return _page_json(request, search, page, [_summary(request, result) for result in search.results(page)])
 
 
 @require_GET
 def posts_csv(request):
     search = Search(request.GET)
     if not search.valid:
-        return HttpResponse("; ".join(_errors(search)), status=400, content_type="text/plain; charset=utf-8")
-    page = search.page(1, per_page=search.cap)  # every matching post the search counts
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="posts.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(["id", "url", "title", "published_on", "article_date", "article_outlet", "article_author",
-                     "sources", "topics", "snippets"])
-    for result in search.results(page):
-        row = _summary(request, result)
-        writer.writerow(
-            _cell(value)
-            for value in (
-                row["id"], row["url"], row["title"], row["published_on"], row["article"]["date"],
-                row["article"]["outlet"], row["article"]["author"], " / ".join(row["sources"]),
-                " / ".join(row["topics"]), " … ".join(f"[{s['where']}] {s['text']}" for s in row["snippets"]),
-            )
-        )
-    return response
+        return _invalid_csv(search)
+    rows = (_summary(request, result) for result in search.results(search.page(1, per_page=search.cap)))
+    return _csv(
+        "posts.csv",
+        ["id", "url", "title", "published_on", "article_date", "article_outlet", "article_author", "sources", "topics",
+         "snippets"],
+        (
+            (row["id"], row["url"], row["title"], row["published_on"], row["article"]["date"], row["article"]["outlet"],
+             row["article"]["author"], " / ".join(row["sources"]), " / ".join(row["topics"]), _snippet_cell(row))
+            for row in rows
+        ),
+    )
+
+
+@require_GET
+def quotes_json(request):
+    search = QuoteSearch(request.GET)
+    if not search.valid:
+        return _invalid_json(search)
+    page = search.page(request.GET.get("page"))
+    return _page_json(request, search, page, [_quote(request, row) for row in search.rows(page)])
+
+
+@require_GET
+def quotes_csv(request):
+    search = QuoteSearch(request.GET)
+    if not search.valid:
+        return _invalid_csv(search)
+    rows = (_quote(request, row) for row in search.rows(search.page(1, per_page=search.cap)))
+    return _csv(
+        "quotes.csv",
+        ["id", "post_id", "post_url", "position", "date", "outlet", "original_title", "translated_title", "lang",
+         "links", "snippets"],
+        (
+            (row["id"], row["post_id"], row["post_url"], row["position"], row["date"],
+             row["outlet"]["name"] if row["outlet"] else "", row["original_title"], row["translated_title"], row["lang"],
+             " ".join(row["links"]), _snippet_cell(row))
+            for row in rows
+        ),
+    )
 
 
 @require_GET
@@ -132,11 +139,66 @@ def _summary(request, result: Result) -> dict:
     }
 
 
+def _quote(request, row: QuoteRow) -> dict:
+    quote = row.quote
+    return {
+        "id": quote.pk,
+        "post_id": quote.post_id,
+        "post_url": request.build_absolute_uri(f"{quote.post.get_absolute_url()}#quote-{quote.position}"),
+        "position": quote.position,
+        "date": iso(quote.date),
+        "outlet": {"name": quote.source.name, "slug": quote.source.slug} if quote.source else None,
+        "original_title": quote.original_title,
+        "translated_title": quote.translated_title,
+        "lang": quote.lang,
+        "links": [link.url for link in quote.links.all()],
+        "snippets": [{"where": where, "text": "".join(text for text, _ in segments)} for where, segments in row.snippets],
+    }
+
+
+def _page_json(request, search: CappedSearch, page, results: list[dict]) -> JsonResponse:
+    """A page of results in the envelope every search's JSON has: count, count_capped, next, results."""
+    next_url = None
+    if page.has_next():
+        params = request.GET.copy()
+        params["page"] = page.next_page_number()
+        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return JsonResponse(
+        {"count": search.total, "count_capped": search.capped, "next": next_url, "results": results},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _invalid_json(search: CappedSearch) -> JsonResponse:
+    return JsonResponse({"errors": search.filterset.errors.get_json_data()}, status=400,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _invalid_csv(search: CappedSearch) -> HttpResponse:
+    return HttpResponse("; ".join(_errors(search)), status=400, content_type="text/plain; charset=utf-8")
+
+
+def _csv(filename: str, header: list[str], rows) -> HttpResponse:
+    """Every row the search counts (page is ignored), UTF-8 with a BOM, no cell a spreadsheet would run."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(_cell(value) for value in row)
+    return response
+
+
+def _snippet_cell(row: dict) -> str:
+    return " … ".join(f"[{s['where']}] {s['text']}" for s in row["snippets"])
+
+
 def _cell(value) -> str:
     """A CSV cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _errors(search: Search) -> list[str]:
+def _errors(search: CappedSearch) -> list[str]:
     return [f"{field}: {message}" for field, messages in search.filterset.errors.items() for message in messages]

@@ -85,4 +85,4 @@ class SearchFeed(PostFeed):
 
     def items(self, search):
         # The newest of what the search finds (in the order it was asked for, up to its cap).
-        return Post.objects.filter(id__any=search.post_ids).select_related("article_outlet").newest()[:ITEMS]
+        return Post.objects.filter(id__any=search.ids).select_related("article_outlet").newest()[:ITEMS]

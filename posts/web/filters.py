@@ -32,8 +32,47 @@ class SearchForm(forms.Form):
         return data
 
 
-class PostFilter(django_filters.FilterSet):
+class SearchFilter(django_filters.FilterSet):
+    """What the posts' and the quotes' searches share: the query, and the outlets chosen in the form (`source`)
+    or in the query (`outlet:`, `-outlet:`)."""
+
     q = django_filters.CharFilter(label="検索語", method="by_nothing", strip=False)
+
+    @cached_property
+    def query(self) -> ParsedQuery:
+        if not self.is_valid():
+            return parse_query("")
+        return parse_query(self.form.cleaned_data.get("q") or "")
+
+    @cached_property
+    def _named_outlets(self) -> dict[str, Source | None]:
+        return sources_for([*self.query.outlets, *self.query.excluded_outlets])
+
+    def chosen_sources(self) -> list[Source]:
+        """The outlets chosen in the form."""
+        raise NotImplementedError
+
+    @property
+    def outlets(self) -> list[Source]:
+        """The outlets chosen, any of which a result must be from: `source` and the query's `outlet:`."""
+        chosen = self.chosen_sources() if self.is_valid() else []
+        return list(dict.fromkeys(chosen + [s for n in self.query.outlets if (s := self._named_outlets[n])]))
+
+    @property
+    def excluded_outlets(self) -> list[Source]:
+        return [s for n in self.query.excluded_outlets if (s := self._named_outlets[n])]
+
+    @property
+    def problems(self) -> list[str]:
+        """What the query could not use, in words: the parser's, and the outlets no source is known by."""
+        unknown = [f"「{name}」という情報源は見つかりません。" for name, source in self._named_outlets.items() if source is None]
+        return [*self.query.problems, *unknown]
+
+    def by_nothing(self, queryset, name, value):
+        return queryset  # read in filter_queryset
+
+
+class PostFilter(SearchFilter):
     date_from = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", label="開始日",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -65,12 +104,6 @@ class PostFilter(django_filters.FilterSet):
         fields = ["q", "date_from", "date_to", "source", "topic", "part", "sort", "scope"]
         form = SearchForm
 
-    @cached_property
-    def query(self) -> ParsedQuery:
-        if not self.is_valid():
-            return parse_query("")
-        return parse_query(self.form.cleaned_data.get("q") or "")
-
     @property
     def parts(self) -> tuple[str, ...]:
         """The parts of a post the terms must be in: the `part` asked for and the query's `in:`, both."""
@@ -80,25 +113,8 @@ class PostFilter(django_filters.FilterSet):
             return ()
         return tuple(sorted(set.intersection(*wanted))) or ("",)  # "": no part, so nothing matches
 
-    @cached_property
-    def _named_outlets(self) -> dict[str, Source | None]:
-        return sources_for([*self.query.outlets, *self.query.excluded_outlets])
-
-    @property
-    def outlets(self) -> list[Source]:
-        """The outlets chosen, any of which a post must quote: `source` and the query's `outlet:`."""
-        chosen = [self.form.cleaned_data["source"]] if self.is_valid() and self.form.cleaned_data.get("source") else []
-        return list(dict.fromkeys(chosen + [s for n in self.query.outlets if (s := self._named_outlets[n])]))
-
-    @property
-    def excluded_outlets(self) -> list[Source]:
-        return [s for n in self.query.excluded_outlets if (s := self._named_outlets[n])]
-
-    @property
-    def problems(self) -> list[str]:
-        """What the query could not use, in words: the parser's, and the outlets no source is known by."""
-        unknown = [f"「{name}」という情報源は見つかりません。" for name, source in self._named_outlets.items() if source is None]
-        return [*self.query.problems, *unknown]
+    def chosen_sources(self) -> list[Source]:
+        return [self.form.cleaned_data["source"]] if self.form.cleaned_data.get("source") else []
 
     @property
     def outlet_exact(self) -> bool:
@@ -130,6 +146,3 @@ class PostFilter(django_filters.FilterSet):
 
     def by_source(self, queryset, name, source):
         return queryset  # with the query's outlets, in filter_queryset
-
-    def by_nothing(self, queryset, name, value):
-        return queryset  # read in filter_queryset

@@ -42,21 +42,12 @@ class Result:
 
 
 @dataclass
-class Search:
-    """What a set of GET parameters asks for (see posts.web.filters.PostFilter).
-
-    The search runs once, for the ids of the matching posts in the order asked
-    for, up to `cap`: past that a search says "1,000件以上", pages stop, and
-    the facets and the chart count the first 1,000. The page, the facets and
-    the chart all start from those ids.
-    """
+class CappedSearch:
+    """A search that runs once, for the ids of what matches in the order asked for, up to `cap`: past that it
+    says "1,000件以上", pages stop, and the facets count the first 1,000. Subclasses give `found_ids`."""
 
     params: QueryDict
     cap: int = field(default_factory=lambda: settings.SEARCH_RESULTS_CAP)
-    filterset: PostFilter = field(init=False)
-
-    def __post_init__(self):
-        self.filterset = PostFilter(self.params, queryset=Post.objects.all())
 
     @property
     def valid(self) -> bool:
@@ -68,7 +59,42 @@ class Search:
 
     @cached_property
     def found_ids(self) -> list[int]:
-        """The ids of up to `cap` + 1 matching posts, in the order asked for."""
+        """The ids of up to `cap` + 1 matches, in the order asked for."""
+        raise NotImplementedError
+
+    @property
+    def ids(self) -> list[int]:
+        return self.found_ids[: self.cap]
+
+    @property
+    def capped(self) -> bool:
+        return len(self.found_ids) > self.cap
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.cap:,}件以上" if self.capped else f"{self.total:,}件"
+
+    def page(self, number, per_page: int = PER_PAGE) -> Page:
+        """A page of ids."""
+        return Paginator(self.ids, per_page).get_page(number)
+
+
+@dataclass
+class Search(CappedSearch):
+    """What a set of GET parameters asks of the posts (see posts.web.filters.PostFilter): the page, the facets
+    and the chart all start from the ids of the first `cap` matching posts."""
+
+    filterset: PostFilter = field(init=False)
+
+    def __post_init__(self):
+        self.filterset = PostFilter(self.params, queryset=Post.objects.all())
+
+    @cached_property
+    def found_ids(self) -> list[int]:
         if not self.valid:
             return []
         found = self.filterset.qs.order_by()
@@ -87,32 +113,13 @@ class Search:
             ids[: self.cap] = sorted(ids[: self.cap], key=lambda pk: -scores.get(pk, 0.0))
         return ids
 
-    @property
-    def post_ids(self) -> list[int]:
-        return self.found_ids[: self.cap]
-
-    @property
-    def capped(self) -> bool:
-        return len(self.found_ids) > self.cap
-
-    @property
-    def total(self) -> int:
-        return len(self.post_ids)
-
-    @property
-    def total_label(self) -> str:
-        return f"{self.cap:,}件以上" if self.capped else f"{self.total:,}件"
-
     @cached_property
     def facet_counts(self) -> dict[str, list[dict]]:
         """Outlets, topics, years and months of the (first `cap`) matching posts."""
-        return facet_counts(self.post_ids)
-
-    def page(self, number, per_page: int = PER_PAGE) -> Page:
-        """A page of post ids; `results(page)` gives its posts."""
-        return Paginator(self.post_ids, per_page).get_page(number)
+        return facet_counts(self.ids)
 
     def results(self, page: Page) -> list[Result]:
+        """The posts of a page of ids, with their snippets."""
         posts = (
             Post.objects.filter(id__any=list(page.object_list))
             .defer("raw_text")

@@ -15,6 +15,7 @@ from posts.models import Link, Post, Source, Topic
 from posts.search import snippets
 from posts.search.query import parse_query
 from posts.web import charts
+from posts.web.quotes import QuoteSearch
 from posts.web.results import Search
 
 QUOTES_PER_PAGE = 50
@@ -60,6 +61,24 @@ def post_detail(request, pk: int):
             "sources": sorted({q.source for q in quotes if q.source} | ({post.article_outlet} - {None}), key=str),
             "older": post.older(),
             "newer": post.newer(),
+        },
+    )
+
+
+@require_GET
+def quote_list(request):
+    search = QuoteSearch(request.GET)
+    page = search.page(request.GET.get("page"))
+    return render(
+        request,
+        "posts/quote_list.html",
+        {
+            "search": search,
+            "filter": search.filterset,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "rows": search.rows(page),
+            "facets": search.facet_counts,
         },
     )
 

@@ -82,14 +82,14 @@ def test_a_phrase_or_a_word(posts):
 
 def test_a_search_page_counts_only_real_hits_and_caps_in_order(posts):
     search = Search(QueryDict("q=停戦交渉"))
-    assert search.post_ids == [posts[d] for d in (7, 6, 3, 1)]
+    assert search.ids == [posts[d] for d in (7, 6, 3, 1)]
     assert search.total_label == "4件"
     capped = Search(QueryDict("q=停戦交渉"), cap=2)
-    assert capped.post_ids == [posts[7], posts[6]] and capped.capped
+    assert capped.ids == [posts[7], posts[6]] and capped.capped
     oldest = Search(QueryDict("q=停戦交渉&sort=old"), cap=2)
-    assert oldest.post_ids == [posts[1], posts[3]]
+    assert oldest.ids == [posts[1], posts[3]]
 
 
 def test_a_phrase_within_a_part(posts):
-    assert Search(QueryDict("q=停戦交渉&part=commentary")).post_ids == []
-    assert Search(QueryDict("q=停戦交渉&part=quote")).post_ids == [posts[d] for d in (7, 6, 3, 1)]
+    assert Search(QueryDict("q=停戦交渉&part=commentary")).ids == []
+    assert Search(QueryDict("q=停戦交渉&part=quote")).ids == [posts[d] for d in (7, 6, 3, 1)]

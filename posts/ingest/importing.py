@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from posts.ingest.dates import status_id, status_time
 from posts.ingest.decoding import RefusedFile, decode_post, read_limited
 from posts.ingest.languages import title_language
+from posts.ingest.links import url_key
 from posts.ingest.outlets import OutletDirectory, url_host
 from posts.ingest.parser import ParsedPost, parse_post
 from posts.ingest.sources import outlet_directory, sources_named
@@ -259,6 +260,7 @@ def _link(post: Post, position: int, url: str, quote: Quote | None) -> Link:
         quote=quote,
         position=position,
         url=url,
+        url_key=url_key(url),
         domain=url_host(url)[:253],
         status_id=status,
         status_time=status_time(status) if status is not None else None,

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, HashIndex
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -161,6 +161,14 @@ class Post(models.Model):
         later = Q(published_on__gt=self.published_on) | Q(published_on=self.published_on, id__gt=self.id)
         return Post.objects.filter(later).oldest().first()
 
+    def citations(self, quotes: Iterable["Quote"]) -> dict[int, int]:
+        """For each of these quotes (with their links), how many other posts cite one of its links."""
+        keys = {link.url_key: quote.pk for quote in quotes for link in quote.links.all() if link.url_key}
+        citing: dict[int, set[int]] = {}
+        for key, post_id in Link.objects.filter(url_key__in=list(keys)).exclude(post=self).values_list("url_key", "post_id"):
+            citing.setdefault(keys[key], set()).add(post_id)
+        return {quote_id: len(posts) for quote_id, posts in citing.items()}
+
     def texts(self, quotes: Iterable["Quote"] | None = None) -> list["PartText"]:
         """Every searchable text of the post, in reading order."""
         found = [PartText(Passage.Part.TITLE, None, "title", self.title)]
@@ -285,6 +293,7 @@ class Link(models.Model):
     quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
     position = models.PositiveIntegerField()
     url = models.TextField()
+    url_key = models.TextField(blank=True, help_text="The URL without what varies between copies of it (posts/ingest/links.py).")
     domain = models.CharField(max_length=253, db_index=True)
     status_id = models.BigIntegerField(null=True, blank=True, help_text="X/Twitter status id")
     status_time = models.DateTimeField(null=True, blank=True, help_text="When the status id was issued")
@@ -292,6 +301,8 @@ class Link(models.Model):
     class Meta:
         ordering = ["post", "position"]
         constraints = [models.UniqueConstraint(fields=["post", "position"], name="link_position")]
+        # A hash index: equality is all that is asked, and a B-tree refuses keys over ~2.7 KB.
+        indexes = [HashIndex(fields=["url_key"], name="link_url_key")]
         verbose_name = verbose_name_plural = "リンク"
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from posts.ingest.links import url_key
 from posts.models import Link, Post, Source, Topic
 from posts.search import snippets
 from posts.search.query import parse_query
@@ -35,6 +36,7 @@ def post_detail(request, pk: int):
     )
     query = parse_query(request.GET.get("q", ""))
     terms = query.highlight_terms
+    cited_by = post.citations(quotes)
 
     def marked(text: str):
         return snippets.highlight(text, terms) if terms else [(text, False)]
@@ -53,6 +55,8 @@ def post_detail(request, pk: int):
                     "translated_title": marked(quote.translated_title),
                     "body": marked(quote.body),
                     "remark": marked(quote.remark),
+                    "cited_by": cited_by.get(quote.pk, 0),
+                    "cited_url": next((link.url for link in quote.links.all()), ""),
                 }
                 for quote in quotes
             ],
@@ -81,6 +85,18 @@ def quote_list(request):
             "facets": search.facet_counts,
         },
     )
+
+
+@require_GET
+def link_detail(request):
+    """Every post that cites a URL, however it was written (`?url=…`)."""
+    url = request.GET.get("url", "").strip()[:2000]
+    key = url_key(url) if url else ""
+    links = (
+        Link.objects.filter(url_key=key).select_related("post", "quote__source").order_by("-post__published_on", "post_id")
+        if key else Link.objects.none()
+    )
+    return render(request, "posts/link_detail.html", {"url": url, "key": key, "links": links[:500]})
 
 
 @require_GET

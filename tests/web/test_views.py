@@ -491,3 +491,26 @@ def test_a_word_that_names_an_outlet_is_answered_with_its_filter(client, two_out
 def test_no_suggestion_for_an_outlet_already_chosen_or_a_word_that_names_none(client, two_outlets):
     assert "の引用に絞り込む" not in page(client, "/?q=Reuters&source=reuters")
     assert "の引用に絞り込む" not in page(client, "/?q=台湾")
+
+
+# Cited by -------------------------------------------------------------------------------------------
+
+
+def test_a_quote_cited_by_other_posts_links_to_them_and_the_links_page_finds_every_copy(client):
+    first = import_text("『一つ目』(2025/8/4日経)について\n\n8/4Reuters<Tariffs=関税>\n本文。\n\n"
+                        "https://www.reuters.com/world/2025/08/04/tariffs/\n\n論評。\n", name="a.txt").post
+    second = import_text("『二つ目』(2025/8/6日経)について\n\n8/4ロイター<Tariffs rise=関税上昇>\n本文。\n\n"
+                         "http://reuters.com/world/2025/08/04/tariffs?utm_source=x\n\n論評。\n", name="b.txt").post
+    unrelated = import_text("『三つ目』(2025/8/7日経)について\n\n8/7Reuters<Other=別>\n本文。\n\n"
+                            "https://www.reuters.com/world/2025/08/07/other/\n\n論評。\n", name="c.txt").post
+
+    html = page(client, f"/posts/{first.pk}/")
+    assert 'href="/links/?url=https%3A//www.reuters.com/world/2025/08/04/tariffs/">この記事を引用した投稿 1件</a>' in html
+    assert "この記事を引用した投稿" not in page(client, f"/posts/{unrelated.pk}/")
+
+    found = page(client, "/links/?url=https://mobile.reuters.com/world/2025/08/04/tariffs#top")
+    assert "引用した投稿: 2件" in found
+    assert f'href="/posts/{first.pk}/#quote-1"' in found and f'href="/posts/{second.pk}/#quote-1"' in found
+    assert f'href="/posts/{unrelated.pk}/' not in found
+    assert "引用した投稿: 0件" in page(client, "/links/?url=https://example.org/nothing")
+    assert "このURLを引用した投稿" not in page(client, "/links/")  # the empty form

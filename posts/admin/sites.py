@@ -139,8 +139,9 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "quote_count", "domains", "aliases"]
-    search_fields = ["name"]
+    list_display = ["name", "language", "region", "kind", "quote_count", "domains", "aliases"]
+    list_filter = ["language", "kind"]
+    search_fields = ["name", "region"]
     actions = [actions.merge_sources]
 
     def get_queryset(self, request):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-JA, EN, ZH, OTHER = "ja", "en", "zh", "other"  # the values of posts.models.Quote.Language
+JA, EN, ZH, OTHER = "ja", "en", "zh", "other"  # the values of posts.models.Language
 
 
 def title_language(text: str) -> str:

@@ -14,85 +14,103 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+# What kind of outlet a source is (the values of posts.models.Source.Kind).
+NEWS, X_ACCOUNT, JAPANESE, OTHER = "news", "x", "japanese", "other"
+
 
 @dataclass(frozen=True)
 class Outlet:
     name: str
     aliases: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    language: str = ""  # ja, en, zh, other; "" when not known
+    region: str = ""  # where it publishes from, in Japanese: 米国, 台湾, …
+    kind: str = OTHER
+
+
+def _en(name: str, aliases=(), domains=(), region: str = "米国") -> Outlet:
+    return Outlet(name, aliases, domains, "en", region, NEWS)
+
+
+def _zh(name: str, aliases=(), domains=(), region: str = "米国") -> Outlet:
+    return Outlet(name, aliases, domains, "zh", region, NEWS)
+
+
+def _ja(name: str, aliases=(), domains=(), region: str = "日本") -> Outlet:
+    return Outlet(name, aliases, domains, "ja", region, JAPANESE)
 
 
 KNOWN_OUTLETS: tuple[Outlet, ...] = (
     # English-language outlets
-    Outlet("The Gateway Pundit", ("Gateway Pundit", "ゲートウェイ・パンディット"), ("thegatewaypundit.com",)),
-    Outlet("Rasmussen Reports", ("Rasmussen", "ラスムセン・レポート"), ("rasmussenreports.com",)),
-    Outlet("Breitbart", ("Breitbart News", "ブライトバート"), ("breitbart.com",)),
-    Outlet("Fox News", ("FOXニュース", "フォックス・ニュース"), ("foxnews.com", "foxbusiness.com")),
-    Outlet("The Epoch Times", ("Epoch Times",), ("theepochtimes.com",)),
-    Outlet("Washington Examiner", ("The Washington Examiner",), ("washingtonexaminer.com",)),
-    Outlet("New York Post", ("NY Post", "The New York Post"), ("nypost.com",)),
-    Outlet("The Daily Caller", ("Daily Caller",), ("dailycaller.com",)),
-    Outlet("The Daily Wire", ("Daily Wire",), ("dailywire.com",)),
-    Outlet("Newsmax", (), ("newsmax.com",)),
-    Outlet("The Federalist", ("Federalist",), ("thefederalist.com",)),
-    Outlet("ZeroHedge", ("Zero Hedge",), ("zerohedge.com",)),
-    Outlet("National Review", (), ("nationalreview.com",)),
-    Outlet("The Washington Times", ("Washington Times",), ("washingtontimes.com",)),
-    Outlet("The Wall Street Journal", ("WSJ", "Wall Street Journal", "ウォール・ストリート・ジャーナル"), ("wsj.com",)),
-    Outlet("The New York Times", ("NYT", "New York Times", "ニューヨーク・タイムズ"), ("nytimes.com",)),
-    Outlet("The Washington Post", ("Washington Post", "ワシントン・ポスト"), ("washingtonpost.com",)),
-    Outlet("Reuters", ("ロイター",), ("reuters.com",)),
-    Outlet("Bloomberg", ("ブルームバーグ",), ("bloomberg.com", "bloomberg.co.jp")),
-    Outlet("CNN", (), ("cnn.com", "cnn.co.jp")),
-    Outlet("Politico", (), ("politico.com", "politico.eu")),
-    Outlet("The Hill", (), ("thehill.com",)),
-    Outlet("Newsweek", (), ("newsweek.com",)),
-    Outlet("Newsweek日本版", ("ニューズウィーク日本版",), ("newsweekjapan.jp",)),
-    Outlet("Financial Times", ("FT",), ("ft.com",)),
-    Outlet("The Economist", ("Economist",), ("economist.com",)),
-    Outlet("BBC", ("BBC News",), ("bbc.com", "bbc.co.uk")),
-    Outlet("Taipei Times", (), ("taipeitimes.com",)),
-    Outlet("Nikkei Asia", (), ("asia.nikkei.com",)),
-    Outlet("RealClearPolitics", ("Real Clear Politics",), ("realclearpolitics.com",)),
-    Outlet("American Thinker", (), ("americanthinker.com",)),
-    Outlet("PJ Media", (), ("pjmedia.com",)),
-    Outlet("Just the News", (), ("justthenews.com",)),
-    Outlet("Washington Free Beacon", ("Free Beacon",), ("freebeacon.com",)),
+    _en("The Gateway Pundit", ("Gateway Pundit", "ゲートウェイ・パンディット"), ("thegatewaypundit.com",)),
+    _en("Rasmussen Reports", ("Rasmussen", "ラスムセン・レポート"), ("rasmussenreports.com",)),
+    _en("Breitbart", ("Breitbart News", "ブライトバート"), ("breitbart.com",)),
+    _en("Fox News", ("FOXニュース", "フォックス・ニュース"), ("foxnews.com", "foxbusiness.com")),
+    _en("The Epoch Times", ("Epoch Times",), ("theepochtimes.com",)),
+    _en("Washington Examiner", ("The Washington Examiner",), ("washingtonexaminer.com",)),
+    _en("New York Post", ("NY Post", "The New York Post"), ("nypost.com",)),
+    _en("The Daily Caller", ("Daily Caller",), ("dailycaller.com",)),
+    _en("The Daily Wire", ("Daily Wire",), ("dailywire.com",)),
+    _en("Newsmax", (), ("newsmax.com",)),
+    _en("The Federalist", ("Federalist",), ("thefederalist.com",)),
+    _en("ZeroHedge", ("Zero Hedge",), ("zerohedge.com",)),
+    _en("National Review", (), ("nationalreview.com",)),
+    _en("The Washington Times", ("Washington Times",), ("washingtontimes.com",)),
+    _en("The Wall Street Journal", ("WSJ", "Wall Street Journal", "ウォール・ストリート・ジャーナル"), ("wsj.com",)),
+    _en("The New York Times", ("NYT", "New York Times", "ニューヨーク・タイムズ"), ("nytimes.com",)),
+    _en("The Washington Post", ("Washington Post", "ワシントン・ポスト"), ("washingtonpost.com",)),
+    _en("Reuters", ("ロイター",), ("reuters.com",), region="英国"),
+    _en("Bloomberg", ("ブルームバーグ",), ("bloomberg.com", "bloomberg.co.jp")),
+    _en("CNN", (), ("cnn.com", "cnn.co.jp")),
+    _en("Politico", (), ("politico.com", "politico.eu")),
+    _en("The Hill", (), ("thehill.com",)),
+    _en("Newsweek", (), ("newsweek.com",)),
+    _ja("Newsweek日本版", ("ニューズウィーク日本版",), ("newsweekjapan.jp",)),
+    _en("Financial Times", ("FT",), ("ft.com",), region="英国"),
+    _en("The Economist", ("Economist",), ("economist.com",), region="英国"),
+    _en("BBC", ("BBC News",), ("bbc.com", "bbc.co.uk"), region="英国"),
+    _en("Taipei Times", (), ("taipeitimes.com",), region="台湾"),
+    _en("Nikkei Asia", (), ("asia.nikkei.com",), region="日本"),
+    _en("RealClearPolitics", ("Real Clear Politics",), ("realclearpolitics.com",)),
+    _en("American Thinker", (), ("americanthinker.com",)),
+    _en("PJ Media", (), ("pjmedia.com",)),
+    _en("Just the News", (), ("justthenews.com",)),
+    _en("Washington Free Beacon", ("Free Beacon",), ("freebeacon.com",)),
     # Chinese-language outlets
-    Outlet("阿波羅新聞網", ("阿波罗新闻网", "阿波羅網", "阿波罗网", "Aboluowang"), ("aboluowang.com",)),
-    Outlet("大紀元", ("大纪元", "大紀元時報", "大纪元时报"), ("epochtimes.com",)),
-    Outlet("大紀元日本", ("大紀元 日本",), ("epochtimes.jp",)),
-    Outlet("看中國", ("看中国", "Secret China"), ("secretchina.com",)),
-    Outlet("自由時報", ("自由时报", "Liberty Times"), ("ltn.com.tw",)),
-    Outlet("新唐人", ("新唐人電視台", "新唐人电视台", "NTD"), ("ntdtv.com",)),
-    Outlet("希望之聲", ("希望之声", "Sound of Hope"), ("soundofhope.org",)),
-    Outlet("自由亞洲電台", ("自由亚洲电台", "RFA", "Radio Free Asia"), ("rfa.org",)),
-    Outlet("美國之音", ("美国之音", "VOA", "Voice of America"), ("voachinese.com", "voanews.com")),
-    Outlet("中央社", ("中央通訊社", "中央通讯社", "CNA"), ("cna.com.tw", "focustaiwan.tw")),
-    Outlet("聯合報", ("联合报", "聯合新聞網", "联合新闻网"), ("udn.com",)),
-    Outlet("德國之聲", ("德国之声", "DW"), ("dw.com",)),
-    Outlet("法廣", ("法广", "RFI"), ("rfi.fr",)),
-    Outlet("多維新聞", ("多维新闻",), ("dwnews.com",)),
-    Outlet("環球時報", ("环球时报", "Global Times"), ("globaltimes.cn", "huanqiu.com")),
-    Outlet("人民日報", ("人民日报", "人民網", "人民网"), ("people.com.cn",)),
+    _zh("阿波羅新聞網", ("阿波罗新闻网", "阿波羅網", "阿波罗网", "Aboluowang"), ("aboluowang.com",)),
+    _zh("大紀元", ("大纪元", "大紀元時報", "大纪元时报"), ("epochtimes.com",)),
+    _ja("大紀元日本", ("大紀元 日本",), ("epochtimes.jp",)),
+    _zh("看中國", ("看中国", "Secret China"), ("secretchina.com",)),
+    _zh("自由時報", ("自由时报", "Liberty Times"), ("ltn.com.tw",), region="台湾"),
+    _zh("新唐人", ("新唐人電視台", "新唐人电视台", "NTD"), ("ntdtv.com",)),
+    _zh("希望之聲", ("希望之声", "Sound of Hope"), ("soundofhope.org",)),
+    _zh("自由亞洲電台", ("自由亚洲电台", "RFA", "Radio Free Asia"), ("rfa.org",)),
+    _zh("美國之音", ("美国之音", "VOA", "Voice of America"), ("voachinese.com", "voanews.com")),
+    _zh("中央社", ("中央通訊社", "中央通讯社", "CNA"), ("cna.com.tw", "focustaiwan.tw"), region="台湾"),
+    _zh("聯合報", ("联合报", "聯合新聞網", "联合新闻网"), ("udn.com",), region="台湾"),
+    _zh("德國之聲", ("德国之声", "DW"), ("dw.com",), region="ドイツ"),
+    _zh("法廣", ("法广", "RFI"), ("rfi.fr",), region="フランス"),
+    _zh("多維新聞", ("多维新闻",), ("dwnews.com",)),
+    _zh("環球時報", ("环球时报", "Global Times"), ("globaltimes.cn", "huanqiu.com"), region="中国"),
+    _zh("人民日報", ("人民日报", "人民網", "人民网"), ("people.com.cn",), region="中国"),
     # Japanese outlets
-    Outlet("JBプレス", ("JBpress", "JB Press"), ("jbpress.ismedia.jp",)),
-    Outlet("日経", ("日本経済新聞", "日経新聞", "日経電子版"), ("nikkei.com",)),
-    Outlet("産経", ("産経新聞", "産経ニュース", "産経新聞社"), ("sankei.com",)),
-    Outlet("読売", ("読売新聞", "読売新聞オンライン"), ("yomiuri.co.jp",)),
-    Outlet("朝日", ("朝日新聞", "朝日新聞デジタル"), ("asahi.com",)),
-    Outlet("毎日", ("毎日新聞",), ("mainichi.jp",)),
-    Outlet("東京新聞", (), ("tokyo-np.co.jp",)),
-    Outlet("NHK", ("NHKニュース",), ("nhk.or.jp",)),
-    Outlet("時事通信", ("時事", "時事ドットコム"), ("jiji.com",)),
-    Outlet("共同通信", ("共同",), ("kyodonews.jp", "kyodonews.net")),
-    Outlet("夕刊フジ", ("zakzak",), ("zakzak.co.jp",)),
-    Outlet("ダイヤモンド・オンライン", ("ダイヤモンドオンライン", "Diamond Online"), ("diamond.jp",)),
-    Outlet("東洋経済オンライン", ("東洋経済",), ("toyokeizai.net",)),
-    Outlet("現代ビジネス", (), ("gendai.media", "gendai.ismedia.jp")),
-    Outlet("デイリー新潮", (), ("dailyshincho.jp",)),
-    Outlet("文春オンライン", ("文春",), ("bunshun.jp",)),
-    Outlet("プレジデントオンライン", ("プレジデント",), ("president.jp",)),
+    _ja("JBプレス", ("JBpress", "JB Press"), ("jbpress.ismedia.jp",)),
+    _ja("日経", ("日本経済新聞", "日経新聞", "日経電子版"), ("nikkei.com",)),
+    _ja("産経", ("産経新聞", "産経ニュース", "産経新聞社"), ("sankei.com",)),
+    _ja("読売", ("読売新聞", "読売新聞オンライン"), ("yomiuri.co.jp",)),
+    _ja("朝日", ("朝日新聞", "朝日新聞デジタル"), ("asahi.com",)),
+    _ja("毎日", ("毎日新聞",), ("mainichi.jp",)),
+    _ja("東京新聞", (), ("tokyo-np.co.jp",)),
+    _ja("NHK", ("NHKニュース",), ("nhk.or.jp",)),
+    _ja("時事通信", ("時事", "時事ドットコム"), ("jiji.com",)),
+    _ja("共同通信", ("共同",), ("kyodonews.jp", "kyodonews.net")),
+    _ja("夕刊フジ", ("zakzak",), ("zakzak.co.jp",)),
+    _ja("ダイヤモンド・オンライン", ("ダイヤモンドオンライン", "Diamond Online"), ("diamond.jp",)),
+    _ja("東洋経済オンライン", ("東洋経済",), ("toyokeizai.net",)),
+    _ja("現代ビジネス", (), ("gendai.media", "gendai.ismedia.jp")),
+    _ja("デイリー新潮", (), ("dailyshincho.jp",)),
+    _ja("文春オンライン", ("文春",), ("bunshun.jp",)),
+    _ja("プレジデントオンライン", ("プレジデント",), ("president.jp",)),
 )
 
 MAX_NAME_LENGTH = 100  # no outlet's name is longer

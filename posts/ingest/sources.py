@@ -48,7 +48,10 @@ def _create(name: str) -> Source:
     for slug in (unicode_slug(name), unicode_slug(name, hashed=True)):
         try:
             with transaction.atomic():
-                return Source.objects.create(name=name, slug=slug, aliases=list(known.aliases), domains=list(known.domains))
+                return Source.objects.create(
+                    name=name, slug=slug, aliases=list(known.aliases), domains=list(known.domains),
+                    language=known.language, region=known.region, kind=known.kind,
+                )
         except IntegrityError:
             # Another import created it at the same moment, or another name has the slug.
             source = Source.objects.filter(name=name).first()

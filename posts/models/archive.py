@@ -11,13 +11,23 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, HashIndex
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.text import slugify
 
 from posts.models.lookups import Lexemes
+
+
+class Language(models.TextChoices):
+    """A quote's original title's language (the import reads it from its scripts: posts/ingest/languages.py), or
+    the language an outlet writes in."""
+
+    JA = "ja", "日本語"
+    EN = "en", "英語"
+    ZH = "zh", "中国語"
+    OTHER = "other", "その他"
 
 
 def unicode_slug(name: str, *, hashed: bool = False) -> str:
@@ -29,14 +39,62 @@ def unicode_slug(name: str, *, hashed: bool = False) -> str:
     return f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}" if hashed else slug
 
 
+class SourceQuerySet(models.QuerySet):
+    def latencies(self) -> dict[int, "Latency"]:
+        """For each of these outlets, how many days its quotes took to reach a post (see `Latency`)."""
+        with connection.cursor() as cursor:
+            cursor.execute(LATENCY_SQL, {"ids": list(self.order_by().values_list("id", flat=True))})
+            return {source_id: Latency(*row) for source_id, *row in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Days from a quote's own time (its X status's time, in Japan, where it links one; else its date) to the
+    publication of the post that quotes it: the median, the middle half (25th to 75th percentile), and of how
+    many quotes."""
+
+    median: float
+    low: float
+    high: float
+    quotes: int
+
+
+# The quotes of each outlet with the days they took; a quote without a date or a status time counts in none.
+LATENCY_SQL = """
+    WITH status AS (
+        SELECT quote_id, min(status_time) AS status_time FROM posts_link
+        WHERE status_time IS NOT NULL AND quote_id IS NOT NULL GROUP BY quote_id
+    ),
+    days AS (
+        SELECT q.source_id, p.published_on - COALESCE((s.status_time AT TIME ZONE 'Asia/Tokyo')::date, q.date) AS days
+        FROM posts_quote q JOIN posts_post p ON p.id = q.post_id LEFT JOIN status s ON s.quote_id = q.id
+        WHERE q.source_id = ANY(%(ids)s)
+    )
+    SELECT source_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY days), percentile_cont(0.25) WITHIN GROUP (ORDER BY days),
+           percentile_cont(0.75) WITHIN GROUP (ORDER BY days), count(*)
+    FROM days WHERE days IS NOT NULL GROUP BY source_id
+"""
+
+
 class Source(models.Model):
     """A news outlet: quoted by posts, or the publisher of a commented article."""
 
-    name = models.CharField(max_length=200, unique=True)
+    class Kind(models.TextChoices):
+        NEWS = "news", "ニュースサイト"
+        X_ACCOUNT = "x", "Xアカウント"
+        JAPANESE = "japanese", "日本のメディア"
+        OTHER = "other", "その他"
+
+    name = models.CharField("名前", max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
-    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
-    domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name="別表記")
+    domains = ArrayField(models.CharField(max_length=253), default=list, blank=True, verbose_name="ドメイン")
+    language = models.CharField("言語", max_length=5, choices=Language.choices, blank=True)
+    region = models.CharField("国・地域", max_length=50, blank=True)
+    kind = models.CharField("種類", max_length=10, choices=Kind.choices, default=Kind.OTHER)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +105,9 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("source_detail", args=[self.slug])
+
+    def latency(self) -> "Latency | None":
+        return Source.objects.filter(pk=self.pk).latencies().get(self.pk)
 
     def quote_months(self) -> list[tuple]:
         """(first day of the month, quotes that month), for the months it was quoted."""
@@ -258,21 +319,13 @@ class Revision(models.Model):
 class Quote(models.Model):
     """A foreign news item quoted in a post."""
 
-    class Language(models.TextChoices):
-        """The original title's language, as the import reads it from its scripts (posts/ingest/languages.py)."""
-
-        JA = "ja", "日本語"
-        EN = "en", "英語"
-        ZH = "zh", "中国語"
-        OTHER = "other", "その他"
-
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="quotes")
     position = models.PositiveIntegerField()
     date = models.DateField(null=True, blank=True, db_index=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
     outlet_as_written = models.TextField(blank=True)
     original_title = models.TextField(blank=True)
-    lang = models.CharField("原題の言語", max_length=5, choices=Language.choices, default=Language.OTHER)
+    lang = models.CharField("原題の言語", max_length=5, choices=Language.choices, default=Language.OTHER)  # of the original title
     translated_title = models.TextField(blank=True)
     body = models.TextField(blank=True)
     remark = models.TextField(blank=True, help_text="The blogger's note after the quote's links.")

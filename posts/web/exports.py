@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 
-from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from posts.ingest.dates import iso
-from posts.models import Post, Source
+from posts.models import Post
 from posts.web.quotes import QuoteRow, QuoteSearch
 from posts.web.results import CappedSearch, Result, Search
+from posts.web.sources import source_rows, source_summary
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -80,12 +80,11 @@ def post_json(request, pk: int):
 
 @require_GET
 def sources_json(request):
-    sources = Source.objects.annotate(quotes_count=Count("quotes")).order_by("name")
-    return JsonResponse(
-        [{"name": s.name, "slug": s.slug, "quotes": s.quotes_count} for s in sources],
-        safe=False,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    """Every outlet (the parameters of /sources/ filter and sort them), with its counts, dates and latency."""
+    filterset, rows = source_rows(request.GET)
+    if not filterset.is_valid():
+        return _invalid_json(filterset)
+    return JsonResponse([source_summary(row) for row in rows], safe=False, json_dumps_params={"ensure_ascii": False})
 
 
 def parsed_form(post: Post) -> dict:
@@ -169,9 +168,10 @@ def _page_json(request, search: CappedSearch, page, results: list[dict]) -> Json
     )
 
 
-def _invalid_json(search: CappedSearch) -> JsonResponse:
-    return JsonResponse({"errors": search.filterset.errors.get_json_data()}, status=400,
-                        json_dumps_params={"ensure_ascii": False})
+def _invalid_json(invalid) -> JsonResponse:
+    """A 400 with the reasons, for a search (or a filter set) whose parameters are wrong."""
+    errors = getattr(invalid, "filterset", invalid).errors
+    return JsonResponse({"errors": errors.get_json_data()}, status=400, json_dumps_params={"ensure_ascii": False})
 
 
 def _invalid_csv(search: CappedSearch) -> HttpResponse:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import F, Prefetch
 from django.core.paginator import Page
+from django.db.models import F, Prefetch
 from django.utils.functional import cached_property
 
-from posts.models import Link, Quote, Source, Topic
+from posts.models import Language, Link, Quote, Source, Topic
 from posts.search import snippets
 from posts.search.facets import quote_facet_counts
 from posts.search.matching import QUOTES, Lookup
@@ -36,7 +36,7 @@ class QuoteFilter(SearchFilter):
     date_to = django_filters.DateFilter(
         field_name="date", lookup_expr="lte", label="終了日", widget=forms.DateInput(attrs={"type": "date"}),
     )
-    lang = django_filters.ChoiceFilter(choices=Quote.Language.choices, label="原題の言語", empty_label="すべて", widget=Select)
+    lang = django_filters.ChoiceFilter(choices=Language.choices, label="原題の言語", empty_label="すべて", widget=Select)
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", field_name="post__topics", label="投稿のトピック",
         empty_label="すべて", widget=Select,
@@ -103,7 +103,7 @@ class QuoteSearch(CappedSearch):
     def facet_counts(self) -> dict[str, list[dict]]:
         """Outlets, languages, years and months of the (first `cap`) matching quotes."""
         counts = quote_facet_counts(self.ids)
-        names = dict(Quote.Language.choices)
+        names = dict(Language.choices)
         counts["langs"] = [{**row, "name": names.get(row["slug"], row["slug"])} for row in counts["langs"]]
         return counts
 

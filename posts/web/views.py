@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -18,6 +18,7 @@ from posts.search.query import parse_query
 from posts.web import charts
 from posts.web.quotes import QuoteSearch
 from posts.web.results import Search
+from posts.web.sources import source_rows
 
 QUOTES_PER_PAGE = 50
 
@@ -101,23 +102,29 @@ def link_detail(request):
 
 @require_GET
 def source_list(request):
-    sources = Source.objects.annotate(
-        quote_count=Count("quotes"), first_quoted=Min("quotes__date"), last_quoted=Max("quotes__date")
-    ).order_by("-quote_count", "name")
-    return render(request, "posts/source_list.html", {"sources": sources})
+    filterset, rows = source_rows(request.GET)
+    return render(request, "posts/source_list.html", {"filter": filterset, "rows": rows})
 
 
 @require_GET
 def source_detail(request, slug: str):
     source = get_object_or_404(Source, slug=slug)
-    quotes = source.quotes.select_related("post").order_by("-date", "-post__published_on", "position")
+    quotes = (
+        source.quotes.select_related("post")
+        .defer("post__raw_text", "post__article_body", "post__commentary")
+        .prefetch_related(Prefetch("links", queryset=Link.objects.order_by("position")))
+        .order_by("-date", "-post__published_on", "position")
+    )
     page = _paginate(quotes, request.GET.get("page"), QUOTES_PER_PAGE)
     chart = charts.monthly_chart(source.quote_months(), f"{source.name}の引用数(月別)")
     commented = Post.objects.filter(article_outlet=source).count()
     return render(
         request,
         "posts/source_detail.html",
-        {"source": source, "page": page, "chart": chart, "commented": commented, "quote_count": quotes.count()},
+        {
+            "source": source, "page": page, "chart": chart, "commented": commented, "quote_count": quotes.count(),
+            "latency": source.latency(),
+        },
     )
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from posts.ingest.languages import title_language
-from posts.models import Quote
+from posts.models import Language
 
 
 @pytest.mark.parametrize(
@@ -27,4 +27,4 @@ def test_the_original_titles_language_comes_from_its_scripts(title, lang):
 
 def test_every_language_read_is_a_quote_language():
     read = {title_language(t) for t in ("あ", "中", "a", "")}
-    assert read == set(Quote.Language.values)
+    assert read == set(Language.values)

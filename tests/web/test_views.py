@@ -246,10 +246,59 @@ def test_a_missing_post_is_404(client):
 # Sources, topics, archive ---------------------------------------------------------------------------
 
 
-def test_the_sources_page_lists_outlets_with_counts_and_dates(client, seed):
+def test_the_sources_page_lists_outlets_with_counts_dates_language_and_kind(client, seed):
     html = page(client, "/sources/")
-    assert "阿波羅新聞網</a></th>\n      <td>3</td>" in html
+    assert '阿波羅新聞網</a> <small>米国</small></th>\n      <td>中国語・ニュースサイト</td>\n      <td class="number">3</td>' in html
     assert '<time datetime="2025-08-05">' in html
+
+
+def test_the_sources_table_filters_and_sorts(client, seed):
+    def names(**params):
+        return [row["name"] for row in json.loads(page(client, "/sources.json?" + "&".join(f"{k}={v}" for k, v in params.items())))]
+
+    assert names(language="zh") == ["阿波羅新聞網"]
+    assert names(kind="japanese") == ["JBプレス"]
+    assert names(name="pundit") == names(name="ゲートウェイ") == ["The Gateway Pundit"]  # a name, another spelling
+    assert names(sort="name") == sorted(names(), key=str.casefold)
+    assert names()[0] == "阿波羅新聞網"  # most quotes first
+    assert names(sort="quotes")[-1] == "JBプレス" and names(sort="latency")[-1] == "JBプレス"  # no quote: last
+    html = page(client, "/sources/?sort=latency")
+    assert '<a href="?sort=name">情報源</a>' in html and '<a href="?sort=latency" aria-current="true">' in html
+    assert client.get("/sources/?sort=nonsense").status_code == 200
+    assert client.get("/sources.json?kind=nonsense").status_code == 400
+
+
+def test_latency_is_the_days_from_each_quote_to_its_post(client):
+    # The post is published on its latest dated header (8/10); its quotes are of 8/1, 8/4 and 8/10; the X
+    # status of the third was issued on 8/8 in Japan, which counts instead of its date.
+    status = (1_700_000_000_000 - 1288834974657) << 22  # an X status id issued at 2023-11-14 22:13:20 UTC
+    text = (
+        "『遅れ』(2023/8/10日経)について\n\n"
+        "8/1Reuters<A=一>\n一。\n\nhttps://www.reuters.com/2023/08/01/a\n\n"
+        "8/4Reuters<B=二>\n二。\n\nhttps://www.reuters.com/2023/08/04/b\n\n"
+        "11/16Reuters<C=三>\n三。\n\n"
+        f"https://x.com/Reuters/status/{status}\n\n論評。\n"
+    )
+    post = import_text(text, name="a.txt").post
+    assert str(post.published_on) == "2023-11-16"
+    latency = Source.objects.get(name="Reuters").latency()
+    # Days: 11/16 − 8/1 = 107, 11/16 − 8/4 = 104, 11/16 − 11/15 (the status, 07:13 on 11/15 in Japan) = 1.
+    assert (latency.median, latency.quotes) == (104, 3)
+    assert (latency.low, latency.high) == (52.5, 105.5)
+    html = page(client, "/sources/")
+    assert "104日 <small>(52.5〜105.5日)</small>" in html
+    reuters = next(row for row in json.loads(page(client, "/sources.json")) if row["name"] == "Reuters")
+    assert reuters["latency_days"] == {"median": 104, "p25": 52.5, "p75": 105.5, "quotes": 3}
+    assert (reuters["language"], reuters["region"], reuters["kind"]) == ("en", "英国", "news")
+
+
+def test_a_source_page_shows_each_quotes_original_title_in_its_language_with_its_link(client, seed):
+    html = page(client, "/sources/阿波羅新聞網/")
+    quote = seed.quotes.get(position=3)
+    assert (f'<span class="original" lang="zh">{quote.original_title}</span>\n      '
+            f'<a class="original-link" href="https://www.aboluowang.com/2025/0805/2257826.html"') in html
+    assert "言語: 中国語。" in html and "種類: ニュースサイト。" in html
+    assert "引用が投稿されるまでの日数: 中央値 0日" in html
 
 
 def test_a_source_page_lists_its_quotes_newest_first_with_a_chart(client, seed):
@@ -362,9 +411,12 @@ def test_a_posts_json_is_its_parsed_form(client, seed):
 
 
 def test_sources_json_lists_every_outlet_with_its_quotes(client, seed):
-    data = json.loads(page(client, "/sources.json"))
-    assert {"name": "阿波羅新聞網", "slug": "阿波羅新聞網", "quotes": 3} in data
-    assert {"name": "JBプレス", "slug": "jbプレス", "quotes": 0} in data
+    data = {row["name"]: row for row in json.loads(page(client, "/sources.json"))}
+    assert {key: data["阿波羅新聞網"][key] for key in ("slug", "quotes", "language", "kind")} == {
+        "slug": "阿波羅新聞網", "quotes": 3, "language": "zh", "kind": "news"}
+    assert data["JBプレス"]["quotes"] == 0 and data["JBプレス"]["latency_days"] is None
+    assert set(data["阿波羅新聞網"]) == {"name", "slug", "quotes", "first_quoted", "last_quoted", "language", "region",
+                                      "kind", "aliases", "domains", "latency_days"}
 
 
 # Nothing imported is rendered as markup ------------------------------------------------------------------

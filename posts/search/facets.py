@@ -7,7 +7,7 @@ from collections import Counter
 from django.db import connection
 
 
-def facet_counts(ids: list[int], limit: int = 20) -> dict[str, list[dict]]:
+def facet_counts(ids: list[int], limit: int | None = 20) -> dict[str, list[dict]]:
     """How many of the posts with these ids quote each outlet (or comment on its article), have each topic, fall in
     each year and month: the top `limit` outlets and topics, every year (newest first) and month (oldest first).
 
@@ -22,7 +22,7 @@ def facet_counts(ids: list[int], limit: int = 20) -> dict[str, list[dict]]:
     }
 
 
-def quote_facet_counts(ids: list[int], limit: int = 20) -> dict[str, list[dict]]:
+def quote_facet_counts(ids: list[int], limit: int | None = 20) -> dict[str, list[dict]]:
     """How many of the quotes with these ids are from each outlet (the top `limit`), in each language, year and month
     (by the quote's own date; quotes without one count in no year)."""
     named, months = _counted(QUOTE_FACETS_SQL, ids, "quotes")
@@ -94,6 +94,6 @@ QUOTE_FACETS_SQL = """
 """
 
 
-def _most_counted(rows: list[dict], limit: int, counted: str = "posts") -> list[dict]:
-    """The `limit` outlets or topics counted most, then by name."""
+def _most_counted(rows: list[dict], limit: int | None, counted: str = "posts") -> list[dict]:
+    """The `limit` outlets or topics counted most (all of them for None), then by name."""
     return sorted(rows, key=lambda row: (-row[counted], row["name"]))[:limit]

@@ -81,10 +81,10 @@ class PostFilter(SearchFilter):
         field_name="published_on", lookup_expr="lte", label="終了日",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), to_field_name="slug", label="情報源", method="by_source", empty_label="すべて",
-        widget=Select,
-    )
+    source = django_filters.ModelMultipleChoiceFilter(
+        queryset=Source.objects.all(), to_field_name="slug", label="情報源", method="by_nothing",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )  # repeatable: posts that quote any of them
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", label="トピック", empty_label="すべて",
         widget=Select,
@@ -114,7 +114,7 @@ class PostFilter(SearchFilter):
         return tuple(sorted(set.intersection(*wanted))) or ("",)  # "": no part, so nothing matches
 
     def chosen_sources(self) -> list[Source]:
-        return [self.form.cleaned_data["source"]] if self.form.cleaned_data.get("source") else []
+        return list(self.form.cleaned_data.get("source") or [])
 
     @property
     def outlet_exact(self) -> bool:
@@ -144,5 +144,3 @@ class PostFilter(SearchFilter):
         asked = (self.form.cleaned_data.get("sort") if self.is_valid() else None) or "new"
         return "new" if asked == "relevance" and not self.query.positive else asked
 
-    def by_source(self, queryset, name, source):
-        return queryset  # with the query's outlets, in filter_queryset

@@ -16,7 +16,8 @@ from posts.search.facets import facet_counts
 from posts.search.matching import Lookup
 from posts.search.ranking import relevance
 from posts.search.scope import Scope
-from posts.web.filters import PostFilter
+from posts.web.choices import Chip, chips, choices
+from posts.web.filters import PART_CHOICES, PostFilter
 from posts.web.suggestions import OutletSuggestion, outlet_suggestions
 
 PER_PAGE = 20
@@ -140,8 +141,25 @@ class Search(CappedSearch):
             return []
         return outlet_suggestions(self.query, self.params, self.filterset.outlets)
 
-    def facets(self) -> dict[str, list[dict]]:
-        return {name: self.facet_counts[name] for name in ("sources", "topics", "years")}
+    def facets(self) -> dict[str, list]:
+        """The top outlets and topics as links that add or take out their value, and the years."""
+        return {
+            "sources": choices(self.params, "source", self.facet_counts["sources"]),
+            "topics": choices(self.params, "topic", self.facet_counts["topics"]),
+            "years": self.facet_counts["years"],
+        }
+
+    def chips(self) -> list[Chip]:
+        """The active filters, each with the search without it."""
+        if not self.valid:
+            return []
+        data = self.filterset.form.cleaned_data
+        return chips(self.params, {
+            "source": {source.slug: source.name for source in self.filterset.chosen_sources()},
+            "topic": {data["topic"].slug: data["topic"].name} if data.get("topic") else {},
+            "part": dict(PART_CHOICES),
+            "scope": {"post": "投稿全体を検索"},
+        })
 
     def month_counts(self) -> list[tuple]:
         return [(row["month"], row["posts"]) for row in self.facet_counts["months"]]

@@ -38,4 +38,5 @@ urlpatterns = [
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
     path("feed/", feeds.PostFeed(), name="feed"),
     path("search/feed/", feeds.SearchFeed(), name="search_feed"),
+    path("search/facets/<str:name>/", views.facet_list, name="facet_list"),
 ]

@@ -12,11 +12,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from posts.ingest.links import url_key
+from posts.search.facets import facet_counts
 from posts.models import Link, Post, Source, Topic
 from posts.search import snippets
 from posts.search.query import parse_query
 from posts.web import charts
 from posts.web.quotes import QuoteSearch
+from posts.web.choices import choices
 from posts.web.results import Search
 from posts.web.sources import source_rows
 
@@ -84,8 +86,33 @@ def quote_list(request):
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "rows": search.rows(page),
             "facets": search.facet_counts,
+            "source_choices": choices(search.params, "source", search.facet_counts["sources"], "quotes"),
         },
     )
+
+
+FACETS = {"source": ("sources", "情報源"), "topic": ("topics", "トピック")}
+
+
+@require_GET
+def facet_list(request, name: str):
+    """Every value of a facet of a search, not only the top ones, with a box that filters them by name."""
+    if name not in FACETS:
+        raise Http404("no such facet")
+    key, label = FACETS[name]
+    params = request.GET.copy()
+    wanted = params.pop("filter", [""])[-1].strip()[:100]
+    search = Search(params)
+    # Counted as if none of its values were chosen, so that every value can be added to those chosen.
+    others = params.copy()
+    others.pop(name, None)
+    rows = facet_counts(Search(others).ids, limit=None)[key]
+    if wanted:
+        rows = [row for row in rows if wanted.casefold() in row["name"].casefold()]
+    return render(request, "posts/facet_list.html", {
+        "search": search, "label": label, "name": name, "wanted": wanted, "choices": choices(params, name, rows),
+        "hidden": [(key, value) for key, values in params.lists() for value in values if key != "page"],
+    })
 
 
 @require_GET
@@ -166,6 +193,7 @@ def _search_context(search: Search, page_number) -> dict:
         "page": page,
         "results": search.results(page),
         "facets": search.facets(),
+        "chips": search.chips(),
         "chart": charts.monthly_chart(search.month_counts(), "投稿数(月別)"),
     }
 

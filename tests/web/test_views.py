@@ -316,9 +316,42 @@ def test_the_topic_page_search_goes_to_the_full_search(client, seed):
     assert '<option value="ロシア" selected>' in html
 
 
-def test_an_active_facet_can_be_removed(client, seed):
+def test_an_active_facet_and_its_chip_take_it_out(client, seed):
     html = page(client, "/?q=NATO&source=阿波羅新聞網")  # NATO is in its quotes
-    assert '<a href="/?q=NATO">すべての情報源に戻す</a>' in html
+    assert '<a href="/?q=NATO" aria-current="true" title="この条件を外す">阿波羅新聞網</a>' in html
+    assert '<a href="/?q=NATO" aria-label="阿波羅新聞網の条件を外す">阿波羅新聞網 ×</a>' in html
+    assert '<a href="/?q=NATO">すべて解除</a>' in html
+
+
+def test_facet_values_combine_and_every_filter_is_a_chip(client):
+    import_text(post_quoting("投稿0", [("Reuters", "関税の話。"), ("CNN", "別の話。")]), name="0.txt")
+    for n, outlet in enumerate(["CNN", "Bloomberg"], start=1):
+        import_text(post_quoting(f"投稿{n}", [(outlet, "関税の話。")]), name=f"{n}.txt")
+    both = json.loads(page(client, "/posts.json?source=reuters&source=cnn"))
+    assert both["count"] == 2  # any of them
+    html = page(client, "/?source=reuters&part=quote&date_from=2020-01-01&q=関税")
+    assert '<a href="/?source=reuters&amp;source=cnn&amp;part=quote&amp;date_from=2020-01-01&amp;q=%E9%96%A2%E7%A8%8E">CNN</a>' in html
+    assert '<a href="/?part=quote&amp;date_from=2020-01-01&amp;q=%E9%96%A2%E7%A8%8E" aria-label="Reutersの条件を外す">' in html
+    assert 'aria-label="引用記事の条件を外す"' in html and 'aria-label="2020-01-01 〜 …の条件を外す"' in html
+    assert '<a href="/?q=%E9%96%A2%E7%A8%8E">すべて解除</a>' in html
+
+
+def test_every_value_of_a_facet_with_a_filter_box(client):
+    for n, outlet in enumerate(["Reuters", "CNN", "Bloomberg", "BBC"]):
+        import_text(post_quoting(f"投稿{n}", [(outlet, "関税の話。")]), name=f"{n}.txt")
+    # With an outlet chosen, the others are still listed, to be added: counted without that choice.
+    chosen = page(client, "/search/facets/source/?q=関税&source=cnn")
+    assert '<a href="/?q=%E9%96%A2%E7%A8%8E" aria-current="true" title="この条件を外す">CNN</a>' in chosen
+    assert 'href="/?q=%E9%96%A2%E7%A8%8E&amp;source=cnn&amp;source=reuters">Reuters</a>' in chosen
+    html = page(client, "/?q=関税")
+    assert 'href="/search/facets/source/?q=%E9%96%A2%E7%A8%8E">すべて表示</a>' in html
+    every = page(client, "/search/facets/source/?q=関税")
+    assert all(f">{name}</a>" in every for name in ("Reuters", "CNN", "Bloomberg", "BBC"))
+    assert '<input type="hidden" name="q" value="関税">' in every
+    filtered = page(client, "/search/facets/source/?q=関税&filter=b")
+    assert ">Bloomberg</a>" in filtered and ">BBC</a>" in filtered and ">CNN</a>" not in filtered
+    assert 'href="/?q=%E9%96%A2%E7%A8%8E&amp;source=bloomberg"' in filtered  # the filter box's word stays out
+    assert client.get("/search/facets/nothing/").status_code == 404
 
 
 def test_topics_and_archive_pages(client, seed):

@@ -67,12 +67,13 @@ from posts.search.index import passages_of
 from posts.search.matching import search
 from posts.search.query import parse_query
 print("posts", Post.objects.count(), "revisions", Revision.objects.count())
-for word in ("停戦", "改めました", "Tariffs"):
+for word in ("停戦", "停戰", "改めました", "Tariffs"):
     print(word, sorted(search(Post.objects.all(), parse_query(word)).values_list("source_file", flat=True)))
 print("passages as stored", all(post.passages.count() == len(passages_of(post, post.texts())) for post in Post.objects.all()))
 """)
     assert "posts 2 revisions 1" in report
     assert f"停戦 ['{SEED.name}']" in report
+    assert f"停戰 ['{SEED.name}']" in report  # the traditional form: the passages were made again, folded (0010)
     assert "改めました ['a.txt']" in report
     assert f"Tariffs ['{SEED.name}', 'a.txt']" in report
     assert "passages as stored True" in report

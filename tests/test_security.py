@@ -40,6 +40,7 @@ def site_pages(post) -> list[str]:
     return [
         "/", "/?q=停戦", "/?q=ratcliffe&sort=relevance", f"/posts/{post.pk}/", f"/posts/{post.pk}/?q=停戦",
         "/sources/", source.get_absolute_url(), "/topics/", "/archive/2025/", "/archive/2025/8/",
+        "/quotes/", "/quotes/?q=停戦", "/search/facets/source/?q=停戦", f"/links/?url={post.links.first().url}",
     ]
 
 
@@ -252,7 +253,9 @@ def test_stored_markup_is_text_in_every_admin_view(boss_client, hostile_post):
 @pytest.mark.parametrize(
     "url",
     ["/?q={h}", "/?q={h}&source={h}&topic={h}&part={h}&sort={h}&date_from={h}", "/search/feed/?q={h}",
-     "/posts.csv?q={h}", "/admin/login/?next={h}", "/sources/?q={h}", "/?page={h}"],
+     "/posts.csv?q={h}", "/admin/login/?next={h}", "/sources/?q={h}", "/?page={h}", "/quotes/?q={h}&source={h}&lang={h}",
+     "/quotes.csv?q={h}", "/links/?url={h}", "/search/facets/source/?q={h}&filter={h}", "/sources/?name={h}&sort={h}",
+     "/?q=outlet:{h} title:{h} in:{h}"],
 )
 def test_reflected_markup_is_escaped(client, seed, url):
     body = client.get(url.format(h=HOSTILE)).content.decode()

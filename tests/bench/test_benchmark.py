@@ -61,9 +61,9 @@ def test_the_benchmark_runs_end_to_end(run):
     assert results["import"]["outcomes"] == {"created": 12, "updated": 0, "unchanged": 0, "failed": 0}
     assert results["import"]["posts_per_s"] > 0 and results["import"]["peak_rss_mb"] > 0
     assert results["storage"]["search_runs_mb"] > 0 and results["storage"]["search_index_mb"] > 0
-    assert set(results["search"]) == {f"{c}/{v}" for c in query_words(0) for v in ("alone", "source", "dates")}
+    assert set(results["search"]) == {f"{c}/{v}" for c in query_words(0) for v in ("alone", "source", "source_post", "dates")}
     assert all(m["page_ms"]["n"] == 15 for m in results["search"].values())
-    assert set(results["pages"]) == {"home", "post", "source"}
+    assert set(results["pages"]) == {"home", "post", "source", "sources", "quotes"}
     assert results["baselines"]["kanji"]["ilike_ms"]["p50"] > 0 and results["baselines"]["kanji"]["search_all_ids_ms"]["p50"] > 0
     assert results["ratios"]["kanji"]["ilike_vs_search_all_ids"] > 0
     assert "| posts/s" in run["markdown"]

@@ -473,6 +473,7 @@ def test_imported_markup_is_shown_as_text_everywhere(client, hostile):
     urls = [
         "/", "/?q=script", "/?q=alert", f"/posts/{hostile.pk}/", f"/posts/{hostile.pk}/?q=script",
         "/sources/", source.get_absolute_url(), "/topics/", "/topics/hostile/", "/archive/2025/",
+        "/quotes/", "/quotes/?q=script", "/search/facets/source/?q=script",
         "/feed/", "/search/feed/?q=script", f"{source.get_absolute_url()}feed/", "/topics/hostile/feed/",
     ]
     for url in urls:

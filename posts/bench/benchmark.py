@@ -237,13 +237,15 @@ def percentiles(values: list[float]) -> dict:
 
 
 def search_variants() -> dict[str, str]:
-    """Each query alone, with the most quoted outlet as a filter, and with a three-year date range."""
+    """Each query alone; with the most quoted outlet, in its own text (`source`) and in the whole posts (`scope=post`,
+    what `source` did before searches in an outlet were exact); and with a three-year date range."""
     from posts.models import Source
 
     busiest = Source.objects.annotate(n=Count("quotes")).order_by("-n").values_list("slug", flat=True).first() or ""
     return {
         "alone": "",
         "source": f"&source={urllib.parse.quote(busiest)}",
+        "source_post": f"&source={urllib.parse.quote(busiest)}&scope=post",
         "dates": "&date_from=2019-01-01&date_to=2021-12-31",
     }
 
@@ -275,6 +277,8 @@ def measure_pages() -> dict:
         "home": ["/"] * 10,
         "post": [f"/posts/{pk}/" for pk in posts],
         "source": [f"/sources/{urllib.parse.quote(slug)}/" for slug in sources] * 2,
+        "sources": ["/sources/"] * 10,
+        "quotes": ["/quotes/"] * 10,
     }
     found = {}
     for name, paths in urls.items():

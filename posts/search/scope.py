@@ -11,10 +11,11 @@ for `台湾` in 阿波羅新聞網's text finds the posts whose quotes from 阿�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from posts.models import PartText, Passage, Post
+from posts.models import PartText, Passage, Post, Quote
 
 # The places a reader names (the `part` parameter, `in:`), as the parts of a post they cover.
 PARTS = {
@@ -39,10 +40,18 @@ class Scope:
         if self.parts:
             found = found.filter(part__in=self.parts)
         if self.outlets:
-            found = found.filter(
-                Q(quote__source__any=self.outlets) | Q(part=Passage.Part.ARTICLE, post__article_outlet__any=self.outlets)
-            )
+            quotes, articles = self._outlet_texts
+            found = found.filter(Q(quote__any=quotes) | Q(part=Passage.Part.ARTICLE, post__any=articles))
         return found
+
+    @cached_property
+    def _outlet_texts(self) -> tuple[list[int], list[int]]:
+        """The ids of the outlets' quotes, and of the posts commenting on their articles: read once, and sent
+        as arrays. A join to the quotes and posts for every passage holding a word in most posts cost 3 to 10
+        times as much (measured at 10,000 posts: 41–69 ms against 6–10 ms for a kanji or a common word)."""
+        quotes = list(Quote.objects.filter(source_id__in=self.outlets).values_list("id", flat=True))
+        articles = list(Post.objects.filter(article_outlet_id__in=self.outlets).values_list("id", flat=True))
+        return quotes, articles
 
     def holds(self, post: Post, text: PartText) -> bool:
         """Whether this text of `post` is inside the scope (the same rule as `passages`, for snippets)."""

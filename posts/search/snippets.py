@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from posts.search.tokens import CJK, char_class, fold_pieces, normalize, runs
+from posts.search.tokens import CJK, any_form, char_class, fold_pieces, normalize, runs
 
 RADIUS = 50
 Segments = list[tuple[str, bool]]
@@ -22,13 +22,15 @@ Segments = list[tuple[str, bool]]
 
 def find(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Sorted, merged (start, end) spans of `text` that match any of `terms`, as search matches them."""
-    patterns = [(pattern, term_runs) for pattern, term_runs in map(_pattern, terms) if pattern is not None]
-    folded = fold_pieces(text)  # fast: only a text that matches is mapped back character by character
-    if not any(pattern.search(folded) for pattern, _ in patterns):
+    patterns = [found for found in map(_pattern, terms) if found[0] is not None]
+    # Fast: a look in the text folded but for its Han variants, with the terms written in any form; only a text
+    # that matches is folded whole and mapped back character by character.
+    folded = fold_pieces(text, variants=False)
+    if not any(written.search(folded) for _, _, written in patterns):
         return []
     normalized, origin = normalize(text)
     spans = []
-    for pattern, term_runs in patterns:
+    for pattern, term_runs, _ in patterns:
         for match in pattern.finditer(normalized):
             if _aligned(normalized, match, term_runs):
                 spans.append((origin[match.start()], origin[match.end() - 1] + 1))
@@ -54,13 +56,19 @@ def snippets(text: str, terms: Iterable[str], limit: int = 2, radius: int = RADI
 
 
 @functools.lru_cache(maxsize=256)
-def _pattern(term: str) -> tuple[re.Pattern | None, list]:
+def _pattern(term: str) -> tuple[re.Pattern | None, list, re.Pattern | None]:
+    """The term in folded text, its runs, and the term in text folded but for the Han variants."""
     normalized, _ = normalize(term)
     term_runs = list(runs(normalized))
     if not term_runs:
-        return None, []
+        return None, [], None
     # Between runs, whatever separates them in the document (the tokenizer ignores it).
-    return re.compile(r"[\W_]*?".join(re.escape(run.text) for run in term_runs)), term_runs
+    between = r"[\W_]*?"
+    return (
+        re.compile(between.join(re.escape(run.text) for run in term_runs)),
+        term_runs,
+        re.compile(between.join(any_form(run.text) for run in term_runs)),
+    )
 
 
 def _aligned(normalized: str, match: re.Match, term_runs: list) -> bool:

@@ -24,6 +24,12 @@ class Select(forms.Select):
     template_name = "posts/widgets/select.html"
 
 
+class SelectMultiple(forms.SelectMultiple):
+    """The same for a <select multiple>."""
+
+    template_name = "posts/widgets/select.html"
+
+
 class SearchForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -83,7 +89,7 @@ class PostFilter(SearchFilter):
     )
     source = django_filters.ModelMultipleChoiceFilter(
         queryset=Source.objects.all(), to_field_name="slug", label="情報源", method="by_nothing",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SelectMultiple(attrs={"size": 6}),
     )  # repeatable: posts that quote any of them
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", label="トピック", empty_label="すべて",
@@ -121,7 +127,7 @@ class PostFilter(SearchFilter):
         """Whether the terms are looked for only in the chosen outlets' own text (see posts/search/scope.py)."""
         return bool(self.outlets and self.query.positive and self.form.cleaned_data.get("scope") != "post")
 
-    @property
+    @cached_property
     def within(self) -> Scope:
         """Where the terms must be found: the parts asked for, and the outlets' own text unless `scope=post`."""
         outlets = frozenset(source.pk for source in self.outlets) if self.outlet_exact else frozenset()

@@ -17,7 +17,7 @@ from posts.search import snippets
 from posts.search.facets import quote_facet_counts
 from posts.search.matching import QUOTES, Lookup
 from posts.search.scope import Scope, parts_named
-from posts.web.filters import SearchFilter, SearchForm, Select
+from posts.web.filters import SearchFilter, SearchForm, Select, SelectMultiple
 from posts.web.results import CappedSearch
 
 QUOTE_SORT_CHOICES = [("new", "新しい順"), ("old", "古い順")]
@@ -28,7 +28,7 @@ FIELD_LABELS = {"original_title": "原題", "translated_title": "訳題", "body"
 class QuoteFilter(SearchFilter):
     source = django_filters.ModelMultipleChoiceFilter(
         queryset=Source.objects.all(), to_field_name="slug", label="情報源", method="by_nothing",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SelectMultiple(attrs={"size": 6}),
     )
     date_from = django_filters.DateFilter(
         field_name="date", lookup_expr="gte", label="開始日", widget=forms.DateInput(attrs={"type": "date"}),

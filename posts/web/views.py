@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from posts.ingest.links import url_key
-from posts.search.facets import facet_counts
 from posts.models import Link, Post, Source, Topic
 from posts.search import snippets
+from posts.search.facets import facet_counts
 from posts.search.query import parse_query
 from posts.web import charts
-from posts.web.quotes import QuoteSearch
 from posts.web.choices import choices
+from posts.web.quotes import QuoteSearch
 from posts.web.results import Search
 from posts.web.sources import source_rows
 

@@ -112,6 +112,14 @@ def test_the_pages_work_on_a_phone_without_javascript(browser, live_server, seed
     assert page.locator("li.post mark").first.inner_text() == "Ratcliffe"
     # Nothing is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for path in ("/sources/", "/quotes/", "/quotes/?q=FBI"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    page.goto("/sources/")
+    lines = """cell => { const range = document.createRange(); range.selectNodeContents(cell);
+                         return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; }"""
+    for cell in ("td.date", "td.number"):  # each on one line, not broken in two or stacked a character a line
+        assert page.locator(f"table.sources {cell}").first.evaluate(lines) == 1, cell
     context.close()
 
 

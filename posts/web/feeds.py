@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator
 from django.utils.html import escape
 from django.utils.text import Truncator
 
@@ -16,10 +17,33 @@ from posts.models import Post, Source, Topic
 from posts.web.results import Search
 
 ITEMS = 30
+# What XML 1.0 cannot hold: control characters but tab and line ends, lone surrogates, U+FFFE and U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class XmlSafeText(SimplerXMLGenerator):
+    """Writes what XML cannot hold as U+FFFD, where Django's refuses the whole feed (a 500 for everyone while
+    one such post is among the newest). The stored text keeps every character."""
+
+    def characters(self, content):
+        super().characters(NOT_XML.sub("\ufffd", content) if content else content)
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: NOT_XML.sub("\ufffd", value) for key, value in (attrs or {}).items()})
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    def write(self, outfile, encoding):
+        handler = XmlSafeText(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 class PostFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = "投稿アーカイブ: 最新の投稿"
     subtitle = "海外報道を引用した日本の政治評論ブログの投稿"
 

@@ -600,3 +600,17 @@ def test_a_quote_cited_by_other_posts_links_to_them_and_the_links_page_finds_eve
     assert f'href="/posts/{unrelated.pk}/' not in found
     assert "引用した投稿: 0件" in page(client, "/links/?url=https://example.org/nothing")
     assert "このURLを引用した投稿" not in page(client, "/links/")  # the empty form
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x0b", "\ufffe", "\uffff"])
+def test_a_character_xml_cannot_hold_never_breaks_a_feed(client, character):
+    post = import_text(post_quoting(f"題{character}名", [("Reuters", f"本文{character}。")], commentary=f"論評{character}。"),
+                       name="a.txt").post
+    assert character in Post.objects.get(pk=post.pk).title  # stored as written
+    source = Source.objects.get(name="Reuters")
+    for url in ("/feed/", f"{source.get_absolute_url()}feed/", f"/search/feed/?q=本文{character}", "/search/feed/?q=題"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        feed = ET.fromstring(response.content)  # well-formed
+        titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
+        assert "題\ufffd名" in titles, url

@@ -190,6 +190,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The only login is the admin's: after it, without a safe `next`, go there (Django's default is a page that
+# does not exist here, /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
+
 # Admin logins: after this many failures for one user name from one address, that
 # pair is refused (HTTP 429, templates/lockout.html) until the cool-off has passed.
 # Behind the TLS proxy the address is the one it forwards (archive/clients.py), not the proxy's own, so

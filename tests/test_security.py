@@ -224,6 +224,18 @@ def test_a_successful_login_clears_earlier_failures(boss, settings):
     assert log_in(client, "boss", "correct horse battery staple").status_code == 302
 
 
+@pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)"])
+def test_a_login_with_an_unsafe_next_lands_on_the_admin(boss, unsafe):
+    client = Client(enforce_csrf_checks=True)
+    client.get(f"/admin/login/?next={unsafe}")
+    response = client.post(f"/admin/login/?next={unsafe}", {
+        "username": "boss", "password": "correct horse battery staple", "next": unsafe,
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+    })
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
 # Escaping: stored and reflected -------------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("posts.json", exports.posts_json, name="posts_json"),
     path("posts.csv", exports.posts_csv, name="posts_csv"),
     path("quotes/", views.quote_list, name="quote_list"),
+    path("quotes/facets/source/", views.quote_facet_list, name="quote_facet_list"),
     path("links/", views.link_detail, name="link_detail"),
     path("quotes.json", exports.quotes_json, name="quotes_json"),
     path("quotes.csv", exports.quotes_csv, name="quotes_csv"),

@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from posts.ingest.links import url_key
 from posts.models import Link, Post, Source, Topic
 from posts.search import snippets
-from posts.search.facets import facet_counts
+from posts.search.facets import facet_counts, quote_facet_counts
 from posts.search.query import parse_query
 from posts.web import charts
 from posts.web.choices import choices
@@ -96,21 +97,31 @@ FACETS = {"source": ("sources", "情報源"), "topic": ("topics", "トピック"
 
 @require_GET
 def facet_list(request, name: str):
-    """Every value of a facet of a search, not only the top ones, with a box that filters them by name."""
+    """Every value of a facet of a search of the posts, not only the top ones, with a box that filters them."""
     if name not in FACETS:
         raise Http404("no such facet")
+    return _every_value(request, name, Search, facet_counts, "posts", reverse("post_list"))
+
+
+@require_GET
+def quote_facet_list(request):
+    """Every outlet of a search of the quotes."""
+    return _every_value(request, "source", QuoteSearch, quote_facet_counts, "quotes", reverse("quote_list"))
+
+
+def _every_value(request, name: str, search_class, counts, counted: str, base: str):
     key, label = FACETS[name]
     params = request.GET.copy()
     wanted = params.pop("filter", [""])[-1].strip()[:100]
-    search = Search(params)
     # Counted as if none of its values were chosen, so that every value can be added to those chosen.
     others = params.copy()
     others.pop(name, None)
-    rows = facet_counts(Search(others).ids, limit=None)[key]
+    rows = counts(search_class(others).ids, limit=None)[key]
     if wanted:
         rows = [row for row in rows if wanted.casefold() in row["name"].casefold()]
     return render(request, "posts/facet_list.html", {
-        "search": search, "label": label, "name": name, "wanted": wanted, "choices": choices(params, name, rows),
+        "search": search_class(params), "label": label, "base": base, "wanted": wanted,
+        "choices": choices(params, name, rows, counted),
         "hidden": [(key, value) for key, values in params.lists() for value in values if key != "page"],
     })
 

@@ -130,3 +130,13 @@ def test_a_bad_operator_is_a_message(client):
 
 def test_the_import_reads_each_original_titles_language(seed):
     assert list(Quote.objects.filter(post=seed).order_by("position").values_list("lang", flat=True)) == ["en", "en", "zh", "zh", "zh"]
+
+
+def test_every_outlet_of_a_quotes_search_with_a_filter_box(client):
+    import_text(post_quoting("甲", [(outlet, "関税の話。") for outlet in ("Reuters", "CNN", "Bloomberg", "BBC")]), name="a.txt")
+    html = page(client, "/quotes/", q="関税", source="cnn")
+    assert 'href="/quotes/facets/source/?q=%E9%96%A2%E7%A8%8E&amp;source=cnn">すべて表示</a>' in html
+    every = page(client, "/quotes/facets/source/", q="関税", source="cnn")
+    assert 'href="/quotes/?q=%E9%96%A2%E7%A8%8E&amp;source=cnn&amp;source=reuters">Reuters</a> <span class="count">1</span>' in every
+    filtered = page(client, "/quotes/facets/source/", q="関税", filter="b")
+    assert ">Bloomberg</a>" in filtered and ">BBC</a>" in filtered and ">CNN</a>" not in filtered

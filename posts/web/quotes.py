@@ -94,10 +94,7 @@ class QuoteSearch(CappedSearch):
             ordered = found.order_by(F("date").asc(nulls_last=True), "id")
         else:
             ordered = found.order_by(F("date").desc(nulls_last=True), "-id")
-        ordered = ordered.values_list("id", flat=True)
-        if lookup and lookup.checks:
-            return lookup.first(list(ordered), self.cap + 1)
-        return list(ordered[: self.cap + 1])
+        return self.first_ids(ordered.values_list("id", flat=True), lookup)
 
     @cached_property
     def facet_counts(self) -> dict[str, list[dict]]:

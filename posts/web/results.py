@@ -63,6 +63,13 @@ class CappedSearch:
         """The ids of up to `cap` + 1 matches, in the order asked for."""
         raise NotImplementedError
 
+    def first_ids(self, ordered, lookup: Lookup | None) -> list[int]:
+        """The first `cap` + 1 of the `ordered` ids (narrowed by `lookup`) that match: a phrase's candidates are
+        checked in that order until there are enough."""
+        if lookup and lookup.checks:
+            return lookup.first(list(ordered), self.cap + 1)
+        return list(ordered[: self.cap + 1])
+
     @property
     def ids(self) -> list[int]:
         return self.found_ids[: self.cap]
@@ -103,11 +110,7 @@ class Search(CappedSearch):
         if lookup:
             found = lookup.narrow(found)
         order = self.filterset.order
-        ordered = (found.oldest() if order == "old" else found.newest()).values_list("id", flat=True)
-        if lookup and lookup.checks:  # a phrase: check candidates in order until there are enough
-            ids = lookup.first(list(ordered), self.cap + 1)
-        else:
-            ids = list(ordered[: self.cap + 1])
+        ids = self.first_ids((found.oldest() if order == "old" else found.newest()).values_list("id", flat=True), lookup)
         if order == "relevance":
             # Ranked among the newest `cap`: ranking every match of a frequent term costs too much.
             scores = relevance(ids[: self.cap], self.query, self.filterset.within)

@@ -113,14 +113,18 @@ def _every_value(request, name: str, search_class, counts, counted: str, base: s
     key, label = FACETS[name]
     params = request.GET.copy()
     wanted = params.pop("filter", [""])[-1].strip()[:100]
+    search = search_class(params)
     # Counted as if none of its values were chosen, so that every value can be added to those chosen.
-    others = params.copy()
-    others.pop(name, None)
-    rows = counts(search_class(others).ids, limit=None)[key]
+    unchosen = search
+    if name in params:
+        others = params.copy()
+        others.pop(name)
+        unchosen = search_class(others)
+    rows = counts(unchosen.ids, limit=None)[key]
     if wanted:
         rows = [row for row in rows if wanted.casefold() in row["name"].casefold()]
     return render(request, "posts/facet_list.html", {
-        "search": search_class(params), "label": label, "base": base, "wanted": wanted,
+        "search": search, "label": label, "base": base, "wanted": wanted,
         "choices": choices(params, name, rows, counted),
         "hidden": [(key, value) for key, values in params.lists() for value in values if key != "page"],
     })

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_ratelimit",
     "posts",
 ]
 
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a client over its rate: RATELIMIT_VIEW's 429 page
+    "posts.web.limits.TooBroadMiddleware",  # a search over its budget or its statement_timeout: a 503 page
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -110,6 +113,12 @@ else:
     }
 if env.str("DATABASE_NAME", default=""):  # another database on the same server (the benchmark's)
     DATABASES["default"]["NAME"] = env.str("DATABASE_NAME")
+# No statement runs longer than this (ms, 0: no limit). Imports, migrations and the maintenance commands lift it for
+# their own work (posts/models/timeouts.py); web requests keep it, and one that reaches it gets a plain 503 page.
+STATEMENT_TIMEOUT_MS = env.int("DJANGO_STATEMENT_TIMEOUT_MS", default=3000)
+if STATEMENT_TIMEOUT_MS:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 EMBEDDED_PG_DIR = Path(env.str("EMBEDDED_PG_DIR", default=str(BASE_DIR / "var" / "pgdata")))
@@ -161,6 +170,25 @@ DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES * 5  # well past ours, which ans
 # Searching: past this many matching posts a search says "1,000件以上", its pages
 # stop and its facets count the first ones only, so that no search reads everything.
 SEARCH_RESULTS_CAP = env.int("SEARCH_RESULTS_CAP", default=1000)
+
+# A search's own budget (ms of database time for looking its terms up): past it, the search stops and says it was
+# too broad (posts/search/matching.py: Budget), well before statement_timeout would.
+SEARCH_BUDGET_MS = env.int("SEARCH_BUDGET_MS", default=600)
+
+# One cache for every worker (the rate limits count in it): a table in the archive's PostgreSQL, made by migration
+# 0014. django-ratelimit wants a cache with an atomic increment (E003): the database cache's is not, so requests
+# that arrive at the same instant can each pass the count; over a minute the limit holds within a few requests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archive_cache"}}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Searches and exports (a request with q, and every JSON or CSV export) are limited per client address
+# (archive/clients.py; IPv6 by /64): past DJANGO_SEARCH_RATE, a 429 page. DJANGO_RATELIMIT=false turns it off
+# (the benchmark's load test does, to measure the archive rather than the limit).
+RATELIMIT_ENABLE = env_flag("DJANGO_RATELIMIT", default=True)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "posts.web.limits.client_address"
+RATELIMIT_VIEW = "posts.web.limits.too_many_requests"
+SEARCH_RATE = env.str("DJANGO_SEARCH_RATE", default="30/m")
 
 # Security. DJANGO_HTTPS (on by default outside DEBUG) turns on the settings that
 # only make sense behind TLS; set it to false for a plain-HTTP local container.

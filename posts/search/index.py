@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
 
-from posts.models import PartText, Passage, Post, Quote
+from posts.models import PartText, Passage, Post, Quote, timeouts
 from posts.search import passages, tokens
 
 # How much of new passages' lexemes the GIN index may hold in its pending list, and merge at once, while
@@ -68,10 +68,12 @@ def _bulk_settings(sender, connection, **kwargs) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SET gin_pending_list_limit = '{BULK_INDEX_MEMORY}'")
         cursor.execute(f"SET work_mem = '{BULK_INDEX_MEMORY}'")
+    timeouts.lift(connection)  # a command's merges may run longer than a web request may
 
 
 def flush_index() -> int:
     """Merge the GIN index's pending list into it now (after `bulk_indexing`); the number of pages merged."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        timeouts.lift(connection, local=True)  # merging a big pending list takes longer than a web request may
         cursor.execute("SELECT gin_clean_pending_list('passage_lexemes')")
         return cursor.fetchone()[0]

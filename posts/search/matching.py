@@ -21,12 +21,14 @@ The search takes the posts to look in as a QuerySet: the models know nothing of 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 
 from posts.models import Passage
@@ -37,6 +39,34 @@ from posts.search.scope import Scope
 MIN_BATCH = 50
 HEADROOM = 1.05  # how many more candidates a batch reads than it expects to need
 MIN_SHARE = 0.05  # however few candidates matched so far, a batch reads at most 20 times what is missing
+TITLE_WEIGHT = 4  # for the relevance order: a passage of a title counts as four of the text
+
+
+class SearchTooBroad(Exception):
+    """A search spent its budget before it had looked up all its terms (the pages say it was too broad)."""
+
+
+class Budget:
+    """The database time a search may spend looking its terms up (settings.SEARCH_BUDGET_MS).
+
+    Each lookup of a term is bounded by the index (one bitmap scan), but ten terms that nearly every passage holds
+    cost ten full scans: past the budget, the next lookup is not started and the search stops with SearchTooBroad.
+    Its database time is then at most the budget plus one lookup, whatever the terms.
+    """
+
+    def __init__(self, ms: int | None = None):
+        self.seconds = (settings.SEARCH_BUDGET_MS if ms is None else ms) / 1000
+        self.spent = 0.0
+
+    @contextmanager
+    def spending(self):
+        if self.seconds and self.spent > self.seconds:
+            raise SearchTooBroad(f"spent {self.spent * 1000:.0f} ms of {self.seconds * 1000:.0f}")
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.spent += time.perf_counter() - started
 
 
 @contextmanager
@@ -91,24 +121,34 @@ POSTS, QUOTES = "post_id", "quote_id"
 
 @dataclass
 class TermHits:
-    """The posts (or quotes) that may hold a term, and for a phrase the passages to read to be sure."""
+    """The posts (or quotes) that may hold a term, and for a phrase the passages to read to be sure.
+
+    `weights` is what the index says of each candidate for the relevance order, without reading any text: its
+    passages with the term's lexemes, a title's counting TITLE_WEIGHT times.
+    """
 
     term: Term
     passages: dict[int, Sequence[int]]  # candidate post id → its candidate passages (none for a term found exactly)
     of: str = POSTS  # what the ids are: POSTS or QUOTES
+    weights: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def find(cls, term: Term, scope: Scope = Scope(), of: str = POSTS) -> TermHits:
         found = matching(term, scope).order_by()
         if of == QUOTES:
             found = found.filter(quote__isnull=False)
+        title = Q(part=Passage.Part.TITLE)
         with search_plans():
             if not term.match.checked:
-                return cls(term, dict.fromkeys(found.distinct().values_list(of, flat=True), ()), of)
+                rows = found.values_list(of).annotate(n=Count("id"), titles=Count("id", filter=title))
+                weights = {key: n + (TITLE_WEIGHT - 1) * titles for key, n, titles in rows}
+                return cls(term, dict.fromkeys(weights, ()), of, weights)
             passages: dict[int, list[int]] = {}
-            for key, pk in found.values_list(of, "id"):
+            weights = {}
+            for key, pk, part in found.values_list(of, "id", "part"):
                 passages.setdefault(key, []).append(pk)
-        return cls(term, passages, of)
+                weights[key] = weights.get(key, 0) + (TITLE_WEIGHT if part == Passage.Part.TITLE else 1)
+        return cls(term, passages, of, weights)
 
     @property
     def posts(self) -> set[int]:
@@ -142,10 +182,16 @@ class Lookup:
     body and remark), and `narrow` takes a QuerySet of quotes.
     """
 
-    def __init__(self, query: ParsedQuery, scope: Scope = Scope(), of: str = POSTS):
+    def __init__(self, query: ParsedQuery, scope: Scope = Scope(), of: str = POSTS, budget: Budget | None = None):
+        self.budget = budget or Budget()
+
+        def find(term: Term, scope: Scope) -> TermHits:
+            with self.budget.spending():
+                return TermHits.find(term, scope, of)
+
         # A negated term excludes the posts (or quotes) that have it anywhere, whatever the scope.
-        self.positive = [[TermHits.find(term, scope, of) for term in clause.terms] for clause in query.positive]
-        self.negative = [[TermHits.find(term, Scope(), of) for term in clause.terms] for clause in query.negative]
+        self.positive = [[find(term, scope) for term in clause.terms] for clause in query.positive]
+        self.negative = [[find(term, Scope()) for term in clause.terms] for clause in query.negative]
 
     @property
     def checks(self) -> bool:
@@ -187,7 +233,8 @@ class Lookup:
         start, share = 0, 1.0
         while start < len(ordered_ids) and len(found) < limit:
             size = max(MIN_BATCH, math.ceil((limit - len(found)) * HEADROOM / share))
-            found += self.check(ordered_ids[start : start + size])
+            with self.budget.spending():
+                found += self.check(ordered_ids[start : start + size])
             start += size
             share = max(len(found) / start, MIN_SHARE)
         return found[:limit]

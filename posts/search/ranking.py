@@ -1,32 +1,23 @@
-"""The relevance order: how strongly each post matches a query."""
+"""The relevance order: how strongly each post matches a query, from what its lookup already read of the index."""
 
 from __future__ import annotations
 
-from django.db.models import FloatField, Sum
-from django.db.models.expressions import RawSQL
+import math
 
-from posts.search.matching import matching, search_plans
-from posts.search.query import ParsedQuery
-from posts.search.scope import Scope
-
-TITLE_WEIGHT = 4  # a match in the title ranks above a match in the text
+from posts.search.matching import Lookup
 
 
-def relevance(post_ids: list[int], query: ParsedQuery, scope: Scope = Scope()) -> dict[int, float]:
-    """How strongly each of these posts matches: how often its passages hold each term, title matches weighing most."""
+def relevance(post_ids: list[int], lookup: Lookup, archive_size: int) -> dict[int, float]:
+    """How strongly each of these posts matches: for each positive term, its passages with the term (a title's
+    counting most, `TermHits.weights`), times how rare the term is among the `archive_size` posts.
+
+    No text is read and no query is made: ranking costs nothing beyond the lookup, whatever the terms
+    (counting occurrences in the text of the 1,000 posts a search ranks took 41 s for ten kana at 2,700 posts).
+    """
     scores: dict[int, float] = {}
-    if not post_ids:
-        return scores
-    for term in (term for clause in query.positive for term in clause.terms):
-        occurrences = RawSQL(
-            "(char_length(runs) - char_length(replace(runs, %s, ''))) / %s"
-            " * (CASE WHEN part = 'title' THEN %s ELSE 1 END)",
-            [term.match.runs, len(term.match.runs), TITLE_WEIGHT],
-            output_field=FloatField(),
-        )
-        rows = matching(term, scope).filter(post__any=post_ids).order_by().values("post_id").annotate(score=Sum(occurrences))
-        with search_plans():
-            rows = list(rows)
-        for row in rows:
-            scores[row["post_id"]] = scores.get(row["post_id"], 0.0) + row["score"]
+    for hits in (hits for clause in lookup.positive for hits in clause):
+        rarity = math.log(1 + archive_size / max(1, len(hits.weights)))
+        for pk in post_ids:
+            if pk in hits.weights:
+                scores[pk] = scores.get(pk, 0.0) + hits.weights[pk] * rarity
     return scores

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from posts.ingest.dates import iso
 from posts.models import Post
+from posts.web.limits import search_rate_limited
 from posts.web.quotes import QuoteRow, QuoteSearch
 from posts.web.results import CappedSearch, Result, Search
 from posts.web.sources import source_rows, source_summary
@@ -18,6 +19,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_GET
+@search_rate_limited
 def posts_json(request):
     search = Search(request.GET)
     if not search.valid:
@@ -27,6 +29,7 @@ def posts_json(request):
 
 
 @require_GET
+@search_rate_limited
 def posts_csv(request):
     search = Search(request.GET)
     if not search.valid:
@@ -45,6 +48,7 @@ def posts_csv(request):
 
 
 @require_GET
+@search_rate_limited
 def quotes_json(request):
     search = QuoteSearch(request.GET)
     if not search.valid:
@@ -54,6 +58,7 @@ def quotes_json(request):
 
 
 @require_GET
+@search_rate_limited
 def quotes_csv(request):
     search = QuoteSearch(request.GET)
     if not search.valid:

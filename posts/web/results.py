@@ -111,9 +111,9 @@ class Search(CappedSearch):
             found = lookup.narrow(found)
         order = self.filterset.order
         ids = self.first_ids((found.oldest() if order == "old" else found.newest()).values_list("id", flat=True), lookup)
-        if order == "relevance":
-            # Ranked among the newest `cap`: ranking every match of a frequent term costs too much.
-            scores = relevance(ids[: self.cap], self.query, self.filterset.within)
+        if order == "relevance" and lookup:
+            # Ranked among the newest `cap`, from what the lookup read of the index (posts/search/ranking.py).
+            scores = relevance(ids[: self.cap], lookup, Post.objects.count())
             ids[: self.cap] = sorted(ids[: self.cap], key=lambda pk: -scores.get(pk, 0.0))
         return ids
 

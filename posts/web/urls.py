@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from posts.web import exports, feeds, views
+from posts.web.limits import search_rate_limited
 
 
 class NameConverter:
@@ -38,6 +39,6 @@ urlpatterns = [
     path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
     path("feed/", feeds.PostFeed(), name="feed"),
-    path("search/feed/", feeds.SearchFeed(), name="search_feed"),
+    path("search/feed/", search_rate_limited(feeds.SearchFeed()), name="search_feed"),
     path("search/facets/<str:name>/", views.facet_list, name="facet_list"),
 ]

@@ -19,6 +19,7 @@ from posts.search.facets import facet_counts, quote_facet_counts
 from posts.search.query import parse_query
 from posts.web import charts
 from posts.web.choices import choices
+from posts.web.limits import search_rate_limited
 from posts.web.quotes import QuoteSearch
 from posts.web.results import Search
 from posts.web.sources import source_rows
@@ -27,6 +28,7 @@ QUOTES_PER_PAGE = 50
 
 
 @require_GET
+@search_rate_limited
 def post_list(request):
     search = Search(request.GET)
     return render(request, "posts/post_list.html", _search_context(search, request.GET.get("page")))
@@ -74,6 +76,7 @@ def post_detail(request, pk: int):
 
 
 @require_GET
+@search_rate_limited
 def quote_list(request):
     search = QuoteSearch(request.GET)
     page = search.page(request.GET.get("page"))
@@ -96,6 +99,7 @@ FACETS = {"source": ("sources", "情報源"), "topic": ("topics", "トピック"
 
 
 @require_GET
+@search_rate_limited
 def facet_list(request, name: str):
     """Every value of a facet of a search of the posts, not only the top ones, with a box that filters them."""
     if name not in FACETS:
@@ -104,6 +108,7 @@ def facet_list(request, name: str):
 
 
 @require_GET
+@search_rate_limited
 def quote_facet_list(request):
     """Every outlet of a search of the quotes."""
     return _every_value(request, "source", QuoteSearch, quote_facet_counts, "quotes", reverse("quote_list"))
@@ -177,6 +182,7 @@ def topic_list(request):
 
 
 @require_GET
+@search_rate_limited
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
     search = Search(_params(request, topic=slug))
@@ -185,6 +191,7 @@ def topic_detail(request, slug: str):
 
 
 @require_GET
+@search_rate_limited
 def archive_year(request, year: int):
     first, last = _date_range(year, 1, year, 12)
     search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))
@@ -193,6 +200,7 @@ def archive_year(request, year: int):
 
 
 @require_GET
+@search_rate_limited
 def archive_month(request, year: int, month: int):
     first, last = _date_range(year, month, year, month)
     search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))

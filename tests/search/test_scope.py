@@ -5,7 +5,7 @@ import pytest
 
 from posts.ingest.importing import import_text
 from posts.models import Post, Source
-from posts.search.matching import search
+from posts.search.matching import Lookup, search
 from posts.search.query import parse_query
 from posts.search.ranking import relevance
 from posts.search.scope import Scope
@@ -69,7 +69,7 @@ def test_a_negated_term_excludes_posts_that_have_it_anywhere(posts):
 
 def test_relevance_counts_only_the_outlets_text(posts):
     ids = [p.pk for p in posts.values()]
-    scores = relevance(ids, parse_query("台湾"), reuters())
+    scores = relevance(ids, Lookup(parse_query("台湾"), reuters()), len(ids))
     assert set(scores) == {posts["in_its_quote"].pk, posts["in_its_article"].pk, posts["in_its_remark"].pk}
 
 

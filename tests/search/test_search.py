@@ -8,7 +8,7 @@ import pytest
 from posts.ingest.importing import import_text
 from posts.models import Post, Source, Topic
 from posts.search.facets import facet_counts
-from posts.search.matching import search
+from posts.search.matching import Lookup, search
 from posts.search.query import parse_query
 from posts.search.ranking import relevance
 from posts.search.scope import Scope, parts_named
@@ -166,14 +166,14 @@ def test_any_input_gives_results_or_a_message_never_an_error(corpus, query):
 def test_relevance_puts_title_matches_first(corpus):
     query = parse_query("周晓辉 OR 見出し3の")
     ids = sorted(found("周晓辉 OR 見出し3の"))
-    scores = relevance(ids, query)
+    scores = relevance(ids, Lookup(query), Post.objects.count())
     assert set(scores) == set(ids)
     in_titles = {pk for pk in ids if "周晓辉" in Post.objects.get(pk=pk).title}
     assert not in_titles  # the corpus has no 周晓辉 in titles: title weight must come from elsewhere
     title_query = parse_query("投稿3")
     title_hits = sorted(found("投稿3"))
     body_hit = sorted(found("見出し5の0"))
-    scores = relevance(title_hits + body_hit, parse_query("投稿3 OR 見出し5の0"))
+    scores = relevance(title_hits + body_hit, Lookup(parse_query("投稿3 OR 見出し5の0")), Post.objects.count())
     assert min(scores[pk] for pk in title_hits) > max(scores[pk] for pk in body_hit)
     assert title_query
 

@@ -1,0 +1,107 @@
+"""What a request may cost: the per-client search rate (429), and a search over its budget or the database's
+statement_timeout (503), each with a plain Japanese page and no traceback."""
+
+import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+
+from posts.ingest.importing import import_file
+from posts.search import matching
+from posts.search.matching import Budget, Lookup, SearchTooBroad
+from posts.search.query import parse_query
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed():
+    return import_file(SEED).post
+
+
+@override_settings(SEARCH_RATE="3/h")
+@pytest.mark.parametrize("url", ["/", "/posts.json", "/posts.csv", "/quotes/", "/quotes.csv", "/search/feed/"])
+def test_searches_past_the_rate_get_a_japanese_429_for_that_client_only(client, seed, url):
+    for _ in range(3):
+        assert client.get(url, {"q": "停戦"}).status_code == 200
+    refused = client.get(url, {"q": "停戦"})
+    assert refused.status_code == 429
+    assert "検索が多すぎます" in refused.content.decode() and refused["Retry-After"] == "60"
+    assert client.get(url, {"q": "停戦"}, REMOTE_ADDR="192.0.2.7").status_code == 200  # another client
+
+
+@override_settings(SEARCH_RATE="3/h")
+def test_one_allowance_covers_every_expensive_endpoint(client, seed):
+    for url in ["/", "/posts.json", "/quotes/"]:
+        assert client.get(url, {"q": "停戦"}).status_code == 200
+    assert client.get("/posts.csv", {"q": "停戦"}).status_code == 429
+
+
+@override_settings(SEARCH_RATE="3/h")
+def test_browsing_without_a_query_is_not_limited(client, seed):
+    for _ in range(3):
+        client.get("/", {"q": "停戦"})
+    for url in ["/", "/?source=the-gateway-pundit", "/feed/", f"/posts/{seed.pk}/", "/sources/", "/topics/"]:
+        assert client.get(url).status_code == 200, url
+
+
+@override_settings(SEARCH_RATE="3/h")
+def test_ipv6_clients_are_counted_by_their_64_network(client, seed):
+    for n in range(3):
+        assert client.get("/", {"q": "停戦"}, REMOTE_ADDR=f"2001:db8::{n + 1}").status_code == 200
+    assert client.get("/", {"q": "停戦"}, REMOTE_ADDR="2001:db8::ffff").status_code == 429
+    assert client.get("/", {"q": "停戦"}, REMOTE_ADDR="2001:db8:0:1::1").status_code == 200
+
+
+@override_settings(SEARCH_RATE="3/h", RATELIMIT_ENABLE=False)
+def test_the_limit_can_be_turned_off(client, seed):
+    for _ in range(5):
+        assert client.get("/", {"q": "停戦"}).status_code == 200
+
+
+def test_a_client_without_an_address_is_still_counted_not_an_error(client, seed):
+    assert client.get("/", {"q": "停戦"}, REMOTE_ADDR="").status_code == 200
+
+
+# The budget ------------------------------------------------------------------------------------
+
+
+def test_a_lookup_stops_once_its_budget_is_spent(seed):
+    query = parse_query("停戦 関税 台湾")
+    with pytest.raises(SearchTooBroad):
+        Lookup(query, budget=Budget(ms=1e-6))
+    lookup = Lookup(query, budget=Budget(ms=10_000))
+    assert len(lookup.positive) == 3
+
+
+def test_a_budget_of_zero_is_no_budget(seed):
+    assert len(Lookup(parse_query("停戦 関税 台湾"), budget=Budget(ms=0)).positive) == 3
+
+
+@pytest.mark.parametrize("url", ["/", "/posts.json", "/posts.csv", "/quotes/", "/search/feed/"])
+def test_a_search_over_its_budget_gets_a_japanese_503(client, seed, settings, url):
+    settings.SEARCH_BUDGET_MS = 1e-6
+    response = client.get(url, {"q": "停戦 関税 <b>台湾</b>"})
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "検索の範囲が広すぎます" in body and "<b>台湾</b>" not in body and "Traceback" not in body
+
+
+def test_one_term_is_never_too_broad(client, seed, settings):
+    settings.SEARCH_BUDGET_MS = 1e-6  # the budget is checked before a lookup starts: the first always runs
+    assert client.get("/", {"q": "停戦"}).status_code == 200
+
+
+# statement_timeout -----------------------------------------------------------------------------
+
+
+def test_a_statement_timeout_becomes_the_same_503(client, seed, monkeypatch):
+    def slow(term, scope, of):
+        with transaction.atomic(), connection.cursor() as cursor:  # as TermHits.find's own (search_plans)
+            cursor.execute("SET LOCAL statement_timeout = 50")
+            cursor.execute("SELECT pg_sleep(2)")
+
+    monkeypatch.setattr(matching.TermHits, "find", staticmethod(slow))
+    response = client.get("/", {"q": "停戦"})
+    assert response.status_code == 503 and "検索の範囲が広すぎます" in response.content.decode()
+    assert client.get("/").status_code == 200  # the connection is usable again

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SimplerXMLGenerator
@@ -96,7 +96,13 @@ class TopicFeed(PostFeed):
 
 
 class SearchFeed(PostFeed):
-    """The posts a search finds, newest first: the same parameters as the search page."""
+    """The posts a search finds, newest first: the same parameters as the search page (400 for what it refuses)."""
+
+    def __call__(self, request, *args, **kwargs):
+        search = Search(request.GET)
+        if not search.valid:
+            return render(request, "posts/invalid_search.html", {"filter": search.filterset}, status=400)
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
         return Search(request.GET)

@@ -31,7 +31,7 @@ QUOTES_PER_PAGE = 50
 @search_rate_limited
 def post_list(request):
     search = Search(request.GET)
-    return render(request, "posts/post_list.html", _search_context(search, request.GET.get("page")))
+    return render(request, "posts/post_list.html", _search_context(search, request.GET.get("page")), status=_status(search))
 
 
 @require_GET
@@ -92,6 +92,7 @@ def quote_list(request):
             "facets": search.facet_counts,
             "source_choices": choices(search.params, "source", search.facet_counts["sources"], "quotes"),
         },
+        status=_status(search),
     )
 
 
@@ -132,7 +133,7 @@ def _every_value(request, name: str, search_class, counts, counted: str, base: s
         "search": search, "label": label, "base": base, "wanted": wanted,
         "choices": choices(params, name, rows, counted),
         "hidden": [(key, value) for key, values in params.lists() for value in values if key != "page"],
-    })
+    }, status=_status(search))
 
 
 @require_GET
@@ -150,7 +151,7 @@ def link_detail(request):
 @require_GET
 def source_list(request):
     filterset, rows = source_rows(request.GET)
-    return render(request, "posts/source_list.html", {"filter": filterset, "rows": rows})
+    return render(request, "posts/source_list.html", {"filter": filterset, "rows": rows}, status=200 if filterset.is_valid() else 400)
 
 
 @require_GET
@@ -187,7 +188,7 @@ def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
     search = Search(_params(request, topic=slug))
     context = _search_context(search, request.GET.get("page"))
-    return render(request, "posts/topic_detail.html", {**context, "topic": topic})
+    return render(request, "posts/topic_detail.html", {**context, "topic": topic}, status=_status(search))
 
 
 @require_GET
@@ -196,7 +197,7 @@ def archive_year(request, year: int):
     first, last = _date_range(year, 1, year, 12)
     search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))
     context = _search_context(search, request.GET.get("page"))
-    return render(request, "posts/archive.html", {**context, "year": year, "month": None, "months": range(1, 13), "heading": f"{year}年"})
+    return render(request, "posts/archive.html", {**context, "year": year, "month": None, "months": range(1, 13), "heading": f"{year}年"}, status=_status(search))
 
 
 @require_GET
@@ -205,7 +206,7 @@ def archive_month(request, year: int, month: int):
     first, last = _date_range(year, month, year, month)
     search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))
     context = _search_context(search, request.GET.get("page"))
-    return render(request, "posts/archive.html", {**context, "year": year, "month": month, "months": range(1, 13), "heading": f"{year}年{month}月"})
+    return render(request, "posts/archive.html", {**context, "year": year, "month": month, "months": range(1, 13), "heading": f"{year}年{month}月"}, status=_status(search))
 
 
 def _search_context(search: Search, page_number) -> dict:
@@ -219,6 +220,11 @@ def _search_context(search: Search, page_number) -> dict:
         "chips": search.chips(),
         "chart": charts.monthly_chart(search.month_counts(), "投稿数(月別)"),
     }
+
+
+def _status(search) -> int:
+    """400 for parameters the search form refuses: the page still shows the form with its messages."""
+    return 200 if search.valid else 400
 
 
 def _params(request, **fixed) -> QueryDict:

@@ -118,7 +118,7 @@ def test_the_csv_has_every_quote_and_runs_no_formula(client):
 @pytest.mark.parametrize("params", [{"date_from": "x"}, {"lang": "fr"}, {"source": "nowhere"}, {"sort": "relevance"}])
 def test_bad_parameters_are_a_message_or_a_400_never_an_error(client, params):
     response = client.get("/quotes/", params)
-    assert response.status_code == 200 and "検索条件を確かめてください。" in response.content.decode()
+    assert response.status_code == 400 and "検索条件を確かめてください。" in response.content.decode()
     assert client.get("/quotes.json", params).status_code == 400
     assert client.get("/quotes.csv", params).status_code == 400
 

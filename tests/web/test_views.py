@@ -87,8 +87,8 @@ def test_hostile_queries_answer_200_everywhere(client, seed, query):
         ("/posts.json", {}), ("/posts.csv", {"sort": "relevance"}), ("/search/feed/", {}), ("/topics/ロシア/", {}),
     ]:
         response = client.get(url, {"q": query, **params})
-        if response.status_code == 400:  # the data formats refuse what the form refuses (NUL), with reasons
-            assert url.startswith("/posts.") and query == "\x00" and "q" in response.content.decode(), (url, query)
+        if response.status_code == 400:  # every form refuses what the search form refuses (NUL), with reasons
+            assert query == "\x00", (url, query)
         else:
             assert response.status_code == 200, (url, params, query)
 
@@ -110,12 +110,28 @@ def test_a_query_of_punctuation_only_gets_a_message(client, seed):
     assert "文字や数字を含まない語は無視しました" in html
 
 
-def test_bad_filters_get_messages_not_errors(client, seed):
-    assert "日付を正しく入力してください" in page(client, "/?date_from=2025-13-45")
-    assert "開始日が終了日より後になっています" in page(client, "/?date_from=2025-09-01&date_to=2025-01-01")
-    assert "正しく選択してください" in page(client, "/?source=no-such-outlet")
-    assert "sideways は候補にありません" in page(client, "/?sort=sideways")
-    assert "検索条件を確かめてください" in page(client, "/?sort=sideways")
+def refused(client, url: str) -> str:
+    """A page answered 400 (bad parameters): the search form with its messages."""
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_bad_filters_get_messages_and_a_400_not_errors(client, seed):
+    assert "日付を正しく入力してください" in refused(client, "/?date_from=2025-13-45")
+    assert "開始日が終了日より後になっています" in refused(client, "/?date_from=2025-09-01&date_to=2025-01-01")
+    assert "正しく選択してください" in refused(client, "/?source=no-such-outlet")
+    assert "sideways は候補にありません" in refused(client, "/?sort=sideways")
+    assert "検索条件を確かめてください" in refused(client, "/?sort=sideways")
+    for url in ["/topics/ロシア/?sort=sideways", "/archive/2025/?source=no-such-outlet"]:
+        assert "検索条件を確かめてください" in refused(client, url)
+    for url in ["/search/facets/source/?sort=x", "/quotes/facets/source/?lang=fr"]:  # the list of every value
+        assert "情報源" in refused(client, url)
+
+
+def test_the_search_feed_answers_bad_parameters_with_a_400_page(client, seed):
+    body = refused(client, "/search/feed/?q=停戦&date_from=2025-13-45")
+    assert "検索の条件が正しくありません" in body and "日付を正しく入力してください" in body
 
 
 # Filters and facets -----------------------------------------------------------------------------
@@ -264,7 +280,7 @@ def test_the_sources_table_filters_and_sorts(client, seed):
     assert names(sort="quotes")[-1] == "JBプレス" and names(sort="latency")[-1] == "JBプレス"  # no quote: last
     html = page(client, "/sources/?sort=latency")
     assert '<a href="?sort=name">情報源</a>' in html and '<a href="?sort=latency" aria-current="true">' in html
-    assert client.get("/sources/?sort=nonsense").status_code == 200
+    assert client.get("/sources/?sort=nonsense").status_code == 400
     assert client.get("/sources.json?kind=nonsense").status_code == 400
 
 
@@ -509,7 +525,7 @@ def test_a_search_with_an_outlet_finds_and_shows_only_that_outlets_text(client):
 
 def test_a_bad_scope_is_a_message_not_an_error(client):
     response = client.get("/?q=台湾&scope=everything")
-    assert response.status_code == 200 and "検索条件を確かめてください。" in response.content.decode()
+    assert response.status_code == 400 and "検索条件を確かめてください。" in response.content.decode()
     assert client.get("/posts.json?q=台湾&scope=everything").status_code == 400
 
 

@@ -159,6 +159,12 @@ STORAGES = {
 # Importing posts: a file larger than this is refused while it is read.
 POST_FILE_MAX_BYTES = env.int("POST_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 
+# One post's structure (posts/ingest/caps.py): a post with more quotes, links or lines than these is refused.
+# Ten times the largest real posts (~600 lines, 10 quotes, 20 links).
+POST_MAX_QUOTES = env.int("POST_MAX_QUOTES", default=100)
+POST_MAX_LINKS = env.int("POST_MAX_LINKS", default=500)
+POST_MAX_LINES = env.int("POST_MAX_LINES", default=6000)
+
 # The admin's importer: files in one batch, and a zip's members decompressed.
 IMPORT_MAX_FILES = env.int("IMPORT_MAX_FILES", default=200)
 IMPORT_ZIP_MAX_BYTES = env.int("IMPORT_ZIP_MAX_BYTES", default=100 * 1024 * 1024)
@@ -173,7 +179,7 @@ SEARCH_RESULTS_CAP = env.int("SEARCH_RESULTS_CAP", default=1000)
 
 # A search's own budget (ms of database time for looking its terms up): past it, the search stops and says it was
 # too broad (posts/search/matching.py: Budget), well before statement_timeout would.
-SEARCH_BUDGET_MS = env.int("SEARCH_BUDGET_MS", default=600)
+SEARCH_BUDGET_MS = env.int("SEARCH_BUDGET_MS", default=500)
 
 # One cache for every worker (the rate limits count in it): a table in the archive's PostgreSQL, made by migration
 # 0014. django-ratelimit wants a cache with an atomic increment (E003): the database cache's is not, so requests

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 
+from functools import wraps
+
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.shortcuts import render
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 from psycopg import errors
 
 from archive.clients import client_ip
@@ -41,7 +44,49 @@ def search_rate(group, request) -> str | None:
 
 
 # One group for every expensive endpoint, so that a client cannot multiply its allowance by spreading over them.
-search_rate_limited = ratelimit(group="search", key="ip", rate=search_rate, block=True)
+_per_minute = ratelimit(group="search", key="ip", rate=search_rate, block=True)
+
+LOCK_NAMESPACE = 16_016  # the first key of the advisory locks below (the second is the client's hash)
+
+
+def one_at_a_time(view):
+    """One search or export at a time per client (IPv6 by /64): another that arrives meanwhile gets the 429 page.
+
+    A rate alone lets a client send its whole allowance at once, each request holding a worker; with this, one
+    client holds at most one worker however many connections it opens, and the others stay free for everyone
+    else. The lock is PostgreSQL's (an advisory lock, shared by every worker, gone with the connection if a
+    worker dies).
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (settings.RATELIMIT_ENABLE and search_rate(None, request)):
+            return view(request, *args, **kwargs)
+        client = _network(client_address(request))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, client])
+            if not cursor.fetchone()[0]:
+                raise Ratelimited()
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [LOCK_NAMESPACE, client])
+
+    return wrapped
+
+
+def search_rate_limited(view):
+    """One at a time (`one_at_a_time`), then DJANGO_SEARCH_RATE per client, for a view that searches or exports.
+
+    The lock is tried first: it costs one query where the rate's count costs several, and a client that floods
+    is refused by it, many times a second, without its count being written each time.
+    """
+    return one_at_a_time(_per_minute(view))
+
+
+def _network(address: str) -> str:
+    return str(ipaddress.ip_network(f"{address}/64", strict=False)) if ":" in address else address
 
 
 def too_many_requests(request, exception):

@@ -9,6 +9,7 @@ from posts.ingest.importing import import_file
 from posts.search import matching
 from posts.search.matching import Budget, Lookup, SearchTooBroad
 from posts.search.query import parse_query
+from posts.web.limits import LOCK_NAMESPACE
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,17 @@ def test_a_statement_timeout_becomes_the_same_503(client, seed, monkeypatch):
     response = client.get("/", {"q": "停戦"})
     assert response.status_code == 503 and "検索の範囲が広すぎます" in response.content.decode()
     assert client.get("/").status_code == 200  # the connection is usable again
+
+
+def test_a_client_searches_one_at_a_time_and_the_lock_is_released(client, seed):
+    other = connection.get_new_connection(connection.get_connection_params())  # another worker, mid-search
+    try:
+        other.execute("SELECT pg_advisory_lock(%s, hashtext('127.0.0.1'))", [LOCK_NAMESPACE])
+        assert client.get("/", {"q": "停戦"}).status_code == 429
+        assert client.get("/", {"q": "停戦"}, REMOTE_ADDR="192.0.2.7").status_code == 200  # another client
+        assert client.get("/").status_code == 200  # browsing is not a search
+        other.execute("SELECT pg_advisory_unlock(%s, hashtext('127.0.0.1'))", [LOCK_NAMESPACE])
+        for _ in range(2):  # each request let go of its own lock
+            assert client.get("/", {"q": "停戦"}).status_code == 200
+    finally:
+        other.close()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from posts.bench import benchmark
+from posts.bench import attacks, benchmark
 
 
 class Command(BaseCommand):
@@ -27,8 +27,19 @@ class Command(BaseCommand):
             help="only measure search and page latency in --database as an earlier run left it (to compare two checkouts)",
         )
         parser.add_argument("--format", choices=["text", "json"], default="text", help="--searches-only: output format")
+        parser.add_argument(
+            "--attacks-only", action="store_true",
+            help="only measure the attack figures (worst queries, the home page under attack, the largest post) in --database",
+        )
 
-    def handle(self, *, posts, seed, jobs, load_seconds, out, database, searches_only, format, **options):
+    def handle(self, *, posts, seed, jobs, load_seconds, out, database, searches_only, format, attacks_only, **options):
+        if attacks_only:
+            try:
+                results = attacks.measure(database, out, log=self.stderr.write)
+            except DatabaseError as error:
+                raise CommandError(f"cannot read {database} (run the benchmark first?): {str(error).strip().splitlines()[0]}") from None
+            self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
+            return
         if searches_only:
             try:
                 results = benchmark.measure_searches(seed, database, log=self.stderr.write)

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import PurePath
 
-from django.db.models import Exists, OuterRef
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, OuterRef
 
 from posts.models import Link, Post, Revision
 
@@ -106,8 +108,7 @@ def _still_named(post: Post, clues: Clues, found: list[tuple[str, Post]]) -> boo
 
 def describe(post: Post) -> str:
     """A post as a reason names it: its number, title and article date."""
-    date = post.article_date.isoformat() if post.article_date else "日付なし"
-    return f"#{post.pk}「{post.title}」({date})"
+    return f"#{post.pk}「{post.title}」({_iso(post.article_date)})"
 
 
 def _conflict_refusal(candidates: list[tuple[Post, list[str]]]) -> str:
@@ -123,3 +124,67 @@ def _name_refusal(name: str, post: Post) -> str:
         f"ファイル名「{name}」は投稿 {describe(post)} のものですが、題名も記事の日付も違うため取り込みません。"
         "別の投稿ならファイル名を変え、同じ投稿ならその投稿の管理画面で識別用のファイル名を空にしてから取り込み直してください。"
     )
+
+
+# Posts stored twice before identities survived edits: found and reported, never merged ----------------
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """Two posts that look like one post stored twice, and why."""
+
+    first: tuple[int, str, dt.date | None]  # (id, title, article date)
+    second: tuple[int, str, dt.date | None]
+    reasons: tuple[str, ...]
+
+    def __str__(self) -> str:
+        (a, a_title, a_date), (b, b_title, b_date) = self.first, self.second
+        return f"#{a}「{a_title}」({_iso(a_date)})と #{b}「{b_title}」({_iso(b_date)}): {'、'.join(self.reasons)}"
+
+
+def possible_duplicates(post_model=Post, revision_model=Revision) -> list[Suspect]:
+    """Pairs of posts that look like one post stored twice, for a person to decide on.
+
+    The model classes are arguments so that a migration can pass its historical ones. Looked for:
+    the same title with the article's month and day in another year (the year read from other
+    URLs) or with article dates less than a year apart; the same source file name; a text that
+    two posts hold (as their current or an earlier text).
+    """
+    posts = post_model.objects
+    reasons: dict[tuple[int, int], list[str]] = {}
+
+    def suspect(ids, reason: str) -> None:
+        for pair in combinations(sorted(set(ids)), 2):
+            reasons.setdefault(pair, []).append(reason)
+
+    titled = _shared(posts.exclude(article_date=None), "title_key")
+    dates = dict(posts.filter(pk__in=[pk for ids in titled for pk in ids]).values_list("pk", "article_date"))
+    for ids in titled:
+        for a, b in combinations(sorted(ids), 2):
+            first, second = dates[a], dates[b]
+            if (first.month, first.day) == (second.month, second.day) and first != second:
+                suspect((a, b), "題名が同じで、記事の月日も同じ(年だけ違う)")
+            elif first != second and abs(first - second) < dt.timedelta(days=366):
+                suspect((a, b), "題名が同じで、記事の日付が1年以内")
+    for ids in _shared(posts.exclude(source_file__in=NO_FILE_NAMES), "source_file"):
+        suspect(ids, "取り込んだファイルの名前が同じ")
+    holders: dict[str, set[int]] = {}
+    for digest, pk in revision_model.objects.values_list("content_hash", "post_id"):
+        holders.setdefault(digest, set()).add(pk)
+    for digest, pk in posts.filter(content_hash__in=list(holders)).values_list("content_hash", "pk"):
+        holders[digest].add(pk)
+    for ids in [*_shared(posts, "content_hash"), *holders.values()]:
+        suspect(ids, "同じテキストを持っている(現在または以前のテキスト)")
+    rows = {pk: (pk, title, date) for pk, title, date in posts.filter(
+        pk__in={pk for pair in reasons for pk in pair}).values_list("pk", "title", "article_date")}
+    return [Suspect(rows[a], rows[b], tuple(dict.fromkeys(why))) for (a, b), why in sorted(reasons.items())]
+
+
+def _shared(queryset, field: str) -> list[list[int]]:
+    """The ids of the rows that share a value of `field`, for each value two or more rows share."""
+    grouped = queryset.values(field).annotate(ids=ArrayAgg("pk"), n=Count("pk")).filter(n__gt=1)
+    return [row["ids"] for row in grouped]
+
+
+def _iso(date: dt.date | None) -> str:
+    return date.isoformat() if date else "日付なし"

@@ -1,19 +1,25 @@
 """A post keeps the name of the file it was first imported from, as its identity by file; an earlier
-text's hash finds its post.
+text's hash finds its post. Posts that already look stored twice are reported, never merged.
 
 Each post's `file_name` is its `source_file` when no other post has that name (pasted text has none).
+The report goes to the migration's output; `manage.py duplicate_posts` shows it again.
 """
 
 from django.db import migrations, models
 
-from posts.ingest.identity import NO_FILE_NAMES
+from posts.ingest.identity import NO_FILE_NAMES, possible_duplicates
 
 
-def name_posts(apps, schema_editor):
-    Post = apps.get_model("posts", "Post")
+def name_posts_and_report_duplicates(apps, schema_editor):
+    Post, Revision = apps.get_model("posts", "Post"), apps.get_model("posts", "Revision")
     named = Post.objects.exclude(source_file__in=NO_FILE_NAMES)
     shared = named.values("source_file").annotate(n=models.Count("pk")).filter(n__gt=1).values("source_file")
     named.exclude(source_file__in=shared).update(file_name=models.F("source_file"))
+    suspects = possible_duplicates(Post, Revision)
+    if suspects:
+        print(f"\n  同じ投稿が二重に保存されているかもしれません({len(suspects)}組、統合はしていません):")
+        for suspect in suspects:
+            print(f"    {suspect}")
 
 
 class Migration(migrations.Migration):
@@ -38,5 +44,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(condition=models.Q(('file_name', ''), _negated=True), fields=('file_name',), name='post_file_name', violation_error_message='この識別用のファイル名は、ほかの投稿が使っています。'),
         ),
         # After the schema changes: PostgreSQL alters no table that has rows updated in the same transaction.
-        migrations.RunPython(name_posts, migrations.RunPython.noop),
+        migrations.RunPython(name_posts_and_report_duplicates, migrations.RunPython.noop),
     ]

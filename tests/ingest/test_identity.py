@@ -2,13 +2,15 @@
 or its title changes; a text that could be two posts is refused with both named, never stored twice."""
 
 import datetime as dt
+import io
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from posts.ingest.batches import import_batch, preview_batch
-from posts.ingest.identity import file_name
+from posts.ingest.identity import file_name, possible_duplicates
 from posts.ingest.importing import CREATED, FAILED, UNCHANGED, UPDATED, import_file, import_text, plan_text, reparse
 from posts.ingest.uploads import Upload
 from posts.models import ImportFile, Post, Revision
@@ -242,3 +244,43 @@ def test_two_edits_of_one_file_imported_at_once_store_one_post():
     assert [r.error for r in results if r.outcome == FAILED] == []
     assert sorted(r.outcome for r in results).count(CREATED) == 1
     assert Post.objects.count() == 1
+
+
+# The duplicates the old import made: found and reported, never merged.
+
+
+def test_possible_duplicates_lists_a_pair_stored_twice_and_nothing_else():
+    old = imported(OF_2022, "2022-08-05.txt").post
+    copy = imported(small_post(title="別の投稿"), "other.txt").post
+    Post.objects.filter(pk=copy.pk).update(title="防衛費の行方", title_key=old.title_key, article_date=dt.date(2025, 8, 4))
+    imported(small_post(title="防衛費の行方", day=9), "far.txt")  # the same title, another day, over a year apart: not one
+    Post.objects.filter(source_file="far.txt").update(article_date=dt.date(2023, 8, 9))
+    imported(small_post(title="無関係"), "c.txt")
+
+    (suspect,) = possible_duplicates()
+
+    assert str(suspect) == (
+        f"#{old.pk}「防衛費の行方」(2022-08-04)と #{copy.pk}「防衛費の行方」(2025-08-04): 題名が同じで、記事の月日も同じ(年だけ違う)"
+    )
+    out = io.StringIO()
+    call_command("duplicate_posts", stdout=out)
+    assert out.getvalue().splitlines() == [str(suspect), "二重に保存されているかもしれない投稿: 1組"]
+    assert Post.objects.count() == 4  # nothing merged
+
+
+def test_possible_duplicates_finds_shared_files_texts_and_nearby_dates():
+    a = imported(small_post(title="甲", day=4), "a.txt").post
+    b = imported(small_post(title="乙"), "b.txt").post
+    c = imported(small_post(title="丙"), "c.txt").post
+    d = imported(small_post(title="甲", day=6), "d.txt").post
+    Post.objects.filter(pk=b.pk).update(source_file="same.txt")
+    Post.objects.filter(pk=c.pk).update(source_file="same.txt")
+    Revision.objects.create(post=c, raw_text="x", content_hash=a.content_hash, imported_at=c.updated_at)
+
+    found = {(s.first[0], s.second[0]): s.reasons for s in possible_duplicates()}
+
+    assert found == {
+        (a.pk, c.pk): ("同じテキストを持っている(現在または以前のテキスト)",),
+        (a.pk, d.pk): ("題名が同じで、記事の日付が1年以内",),
+        (b.pk, c.pk): ("取り込んだファイルの名前が同じ",),
+    }

@@ -73,7 +73,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article_outlet"]
     filter_horizontal = ["topics"]
     fieldsets = [
-        (None, {"fields": ["title", "published_on", "topics", "corrections_shown"]}),
+        (None, {"fields": ["title", "published_on", "topics", "file_name", "corrections_shown"]}),
         ("論評対象の記事", {"fields": ["article_date", "article_outlet", "article_outlet_as_written", "article_author"]}),
         ("本文", {"fields": ["commentary", "article_body"], "classes": ["collapse"]}),
         (

@@ -1,10 +1,12 @@
 """The one write path: a post's text becomes rows, in one transaction per post.
 
 `import_text()` is what the `import_posts` command and the admin import page
-both call. A post is identified by its normalised title and its article date;
-importing the same text again is `unchanged`, an edited text `updated` (the
-text it replaces is kept as a `Revision`), and concurrent imports of the same
-post are serialised by an advisory lock, so a post is never stored twice.
+both call. A text is the stored post its clues point at (its text, its file's
+name, its title and article date: posts/ingest/identity.py); importing the same
+text again is `unchanged`, an edited text `updated` (the text it replaces is
+kept as a `Revision`), a text that could be two posts is refused, and
+concurrent imports of the same post are serialised by advisory locks, so a post
+is never stored twice.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db import DatabaseError, connection, transaction
 
 from posts.ingest.dates import status_id, status_time
 from posts.ingest.decoding import RefusedFile, decode_post, read_limited
+from posts.ingest.identity import Clues, file_name, identify
 from posts.ingest.languages import title_language
 from posts.ingest.links import url_key
 from posts.ingest.outlets import OutletDirectory, url_host
@@ -74,9 +77,13 @@ class Plan:
     key: str
     digest: str
     existing: Post | None
+    clues: Clues  # what identifies the post: posts/ingest/identity.py
+    refusal: str = ""  # why the text is not imported (it could be two posts), in Japanese
 
     @property
     def outcome(self) -> str:
+        if self.refusal:
+            return FAILED
         if self.existing is None:
             return CREATED
         return UNCHANGED if self.existing.content_hash == self.digest else UPDATED
@@ -87,12 +94,21 @@ class Plan:
         return [q.outlet for q in parsed.quotes if q.outlet] + ([parsed.article.outlet] if parsed.article.outlet else [])
 
 
-def plan_text(text: str, *, today: dt.date | None = None, outlets: OutletDirectory | None = None) -> Plan:
-    """Parse a decoded post and find the post it is, if stored already (a preview: nothing is written)."""
+def plan_text(
+    text: str, *, today: dt.date | None = None, outlets: OutletDirectory | None = None, name: str = ""
+) -> Plan:
+    """Parse a decoded post and find the post it is, if stored already (a preview: nothing is written).
+
+    `name` is the file's name (a path is fine; pasted text has none): a file of the name a post was
+    first imported from is that post, even when its title or year now reads differently.
+    """
     digest = content_hash(text)
     parsed = parse_post(text, outlets=outlets or outlet_directory(), today=today)
     key = identity_key(parsed.title, digest)
-    return Plan(parsed, key, digest, _existing(key, parsed.article.date, digest))
+    link_keys = tuple(dict.fromkeys(k for k in map(url_key, parsed.links) if k))
+    clues = Clues(key, parsed.article.date, digest, file_name(name), link_keys)
+    found = identify(clues)
+    return Plan(parsed, key, digest, found.post, clues, found.refusal)
 
 
 def import_text(
@@ -104,16 +120,23 @@ def import_text(
     the current parser, instead of calling it unchanged; the text must still
     read as that post.
     """
-    plan = plan_text(text, today=today)
+    # A re-read is not a file's import: its stored file name says nothing of which post it is.
+    plan = plan_text(text, today=today, name="" if into is not None else name)
     # Outlets first, each committed on its own, so that no post transaction holds them.
     sources = sources_named(plan.outlet_names)
     with transaction.atomic():
-        _lock(f"{plan.key}\n{plan.parsed.article.date}")
-        post = _existing(plan.key, plan.parsed.article.date, plan.digest)  # again, under the lock
+        # Every post this text could be has its title or its file's name: imports that could meet wait here.
+        _lock(f"title\n{plan.key}", *([f"file\n{plan.clues.name}"] if plan.clues.name else []))
+        found = identify(plan.clues)  # again, under the lock
+        post = found.post
         if into is not None:
             if post is not None and post.pk != into.pk:
                 return ImportResult(name, FAILED, error=f"now reads as the same post as #{post.pk}; not changed")
+            if found.refusal:
+                return ImportResult(name, FAILED, error=found.refusal)
             post = Post.objects.select_for_update().get(pk=into.pk)
+        elif found.refusal:
+            return ImportResult(name, FAILED, error=found.refusal)
         elif post is not None and post.content_hash == plan.digest:
             return ImportResult(name, UNCHANGED, post, warnings=tuple(post.warnings))
         outcome = CREATED if post is None else UPDATED
@@ -126,7 +149,9 @@ def import_text(
                 encoding=post.encoding,
                 imported_at=post.updated_at,
             )
-        post = _save(post or Post(), plan, sources, text=text, name=name, encoding=encoding)
+        if post is not None and not post.file_name:
+            post.file_name = plan.clues.name  # a post first read from pasted text takes the first file's name
+        post = _save(post or Post(file_name=plan.clues.name), plan, sources, text=text, name=name, encoding=encoding)
     return ImportResult(name, outcome, post, warnings=tuple(post.warnings))
 
 
@@ -144,14 +169,6 @@ def import_or_fail(text: str, **kwargs) -> ImportResult:
 def reparse(post: Post) -> ImportResult:
     """Read a stored post again from its raw text with the current parser (corrections kept)."""
     return import_or_fail(post.raw_text, name=post.source_file, encoding=post.encoding, into=post)
-
-
-def _existing(key: str, article_date: dt.date | None, digest: str) -> Post | None:
-    post = Post.objects.filter(title_key=key, article_date=article_date).first()
-    if post is None:
-        # The same text read another day may infer another year: still the same post.
-        post = Post.objects.filter(content_hash=digest).first()
-    return post
 
 
 def import_bytes(data: bytes, *, name: str, today: dt.date | None = None) -> ImportResult:
@@ -199,9 +216,11 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [""])[0]
 
 
-def _lock(identity: str) -> None:
+def _lock(*identities: str) -> None:
+    """Transaction locks on these identities, taken in one order by everyone, so that no two imports deadlock."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [identity])
+        for identity in sorted(identities):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [identity])
 
 
 def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name: str, encoding: str) -> Post:

@@ -184,7 +184,15 @@ class Post(models.Model):
     article_body = models.TextField(blank=True)
     raw_text = models.TextField(help_text="The file's text exactly as decoded (line ends as LF).")
     content_hash = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of raw_text in UTF-8.")
-    source_file = models.CharField(max_length=255, blank=True)
+    source_file = models.CharField(max_length=255, blank=True)  # the file its current text came from
+    # The post's identity by file: a later file of this name updates this post (see posts/ingest/identity.py).
+    file_name = models.CharField(
+        "識別用のファイル名",
+        max_length=255,
+        blank=True,
+        help_text="この名前のファイルを取り込むと、この投稿を更新します(最初に取り込んだファイルの名前)。"
+        "空にすると、ファイル名では結び付けません。",
+    )
     encoding = models.CharField(max_length=20, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     corrections = models.JSONField(
@@ -205,6 +213,12 @@ class Post(models.Model):
         indexes = [models.Index(fields=["published_on", "id"], name="post_order")]
         constraints = [
             models.UniqueConstraint(fields=["title_key", "article_date"], nulls_distinct=False, name="post_identity"),
+            models.UniqueConstraint(
+                fields=["file_name"],
+                condition=~Q(file_name=""),
+                name="post_file_name",
+                violation_error_message="この識別用のファイル名は、ほかの投稿が使っています。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,7 +316,7 @@ class Revision(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     raw_text = models.TextField()
-    content_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64, db_index=True)  # an earlier text imported again is this post
     source_file = models.CharField(max_length=255, blank=True)
     encoding = models.CharField(max_length=20, blank=True)
     imported_at = models.DateTimeField(help_text="When this text was imported.")

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from posts.ingest.caps import Caps, lines_refusal, structure_refusal
 from posts.ingest.dates import status_id, status_time
 from posts.ingest.decoding import RefusedFile, decode_post, read_limited
 from posts.ingest.identity import Clues, file_name, identify
@@ -32,7 +33,7 @@ from posts.ingest.outlets import OutletDirectory, url_host
 from posts.ingest.parser import ParsedPost, parse_post
 from posts.ingest.sources import outlet_directory, sources_named
 from posts.ingest.tagging import retag
-from posts.models import Link, Post, Quote, Revision, Source, Topic
+from posts.models import Link, Post, Quote, Revision, Source, Topic, timeouts
 from posts.search.index import reindex
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ class Plan:
     digest: str
     existing: Post | None
     clues: Clues  # what identifies the post: posts/ingest/identity.py
-    refusal: str = ""  # why the text is not imported (it could be two posts), in Japanese
+    refusal: str = ""  # why the text is not imported (it could be two posts, or it is over a cap), in Japanese
+    oversized: bool = False  # over a cap of posts/ingest/caps.py: refused whatever post it is
 
     @property
     def outcome(self) -> str:
@@ -103,10 +105,15 @@ def plan_text(
     first imported from is that post, even when its title or year now reads differently.
     """
     digest = content_hash(text)
-    parsed = parse_post(text, outlets=outlets or outlet_directory(), today=today)
+    caps = Caps(settings.POST_MAX_QUOTES, settings.POST_MAX_LINKS, settings.POST_MAX_LINES)
+    too_long = lines_refusal(text, caps)
+    # A text over the line cap is not parsed past its title line: reading it whole is what it would cost.
+    parsed = parse_post(text.split("\n", 1)[0] if too_long else text, outlets=outlets or outlet_directory(), today=today)
     key = identity_key(parsed.title, digest)
     link_keys = tuple(dict.fromkeys(k for k in map(url_key, parsed.links) if k))
     clues = Clues(key, parsed.article.date, digest, file_name(name), link_keys)
+    if refusal := too_long or structure_refusal(parsed, caps):
+        return Plan(parsed, key, digest, None, clues, refusal, oversized=True)
     found = identify(clues)
     return Plan(parsed, key, digest, found.post, clues, found.refusal)
 
@@ -122,9 +129,12 @@ def import_text(
     """
     # A re-read is not a file's import: its stored file name says nothing of which post it is.
     plan = plan_text(text, today=today, name="" if into is not None else name)
+    if plan.oversized:
+        return ImportResult(name, FAILED, error=plan.refusal)
     # Outlets first, each committed on its own, so that no post transaction holds them.
     sources = sources_named(plan.outlet_names)
     with transaction.atomic():
+        timeouts.lift(connection, local=True)  # a large post's index may take longer than a web request may
         # Every post this text could be has its title or its file's name: imports that could meet wait here.
         _lock(f"title\n{plan.key}", *([f"file\n{plan.clues.name}"] if plan.clues.name else []))
         found = identify(plan.clues)  # again, under the lock

@@ -1,4 +1,4 @@
-"""Migration 0014 on a database the old import filled with a post stored twice: it gives each post its file
+"""Migration 0015 on a database the old import filled with a post stored twice: it gives each post its file
 name where no other post shares it, and reports the duplicates without merging them."""
 
 import datetime as dt
@@ -9,13 +9,13 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-BEFORE = [("posts", "0013_source_language_region_kind")]
-AFTER = [("posts", "0014_post_identity")]
+BEFORE = [("posts", "0014_cache_table")]
+AFTER = [("posts", "0015_post_identity")]
 
 
 @pytest.fixture
 def old_schema():
-    """The historical models of the schema before 0014; the latest schema again afterwards."""
+    """The historical models of the schema before 0015; the latest schema again afterwards."""
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     yield MigrationExecutor(connection).loader.project_state(BEFORE).apps

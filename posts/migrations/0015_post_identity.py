@@ -25,7 +25,7 @@ def name_posts_and_report_duplicates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0013_source_language_region_kind'),
+        ('posts', '0014_cache_table'),
     ]
 
     operations = [

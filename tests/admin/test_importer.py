@@ -367,9 +367,17 @@ def test_previews_nobody_confirmed_for_a_week_are_dropped(importer):
     ImportFile.objects.create(batch=stale, position=1, name="old.txt", size=1, planned="created", text="古い")
     ImportBatch.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     recent = ImportBatch.objects.create()
+    ImportFile.objects.create(batch=recent, position=1, name="new.txt", size=1, planned="created", text="新しい")
     upload(importer, [named("a.txt", small_post().encode())])
     assert not ImportBatch.objects.filter(pk=stale.pk).exists()
     assert ImportBatch.objects.filter(pk=recent.pk).exists()
+
+
+def test_empty_batches_earlier_versions_left_are_dropped(importer):
+    empty = ImportBatch.objects.create()
+    upload(importer, [named("a.txt", small_post().encode())])
+    assert not ImportBatch.objects.filter(pk=empty.pk).exists()
+    assert ImportBatch.objects.get().files.count() == 1
 
 
 # After review: failures, resumption, permissions on every step, escaping ---------------------------------------------

@@ -19,6 +19,7 @@ from posts.ingest.decoding import CHUNK, RefusedFile, read_limited, size_text
 
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".lzh", ".cab")
 ARCHIVE_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!")
+NOT_TEXT = "取り込みません: .txt のファイルではありません。"
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
         zipped = name.lower().endswith(".zip")
         if getattr(file, "too_large", False):
             limit = limits.zip_bytes if zipped else limits.file_bytes
-            yield Upload(name, file.size, error=f"too large: over the limit of {size_text(limit)}")
+            yield Upload(name, file.size, error=too_large(limit))
         elif zipped:
             yield from read_zip(file, name, limits)
         else:
@@ -70,9 +71,13 @@ def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
     if pasted.strip():
         data = pasted.encode("utf-8")
         if len(data) > limits.file_bytes:
-            yield Upload("貼り付けたテキスト", len(data), error=f"too large: over the limit of {size_text(limits.file_bytes)}")
+            yield Upload("貼り付けたテキスト", len(data), error=too_large(limits.file_bytes))
         else:
             yield Upload("貼り付けたテキスト", len(data), data)
+
+
+def too_large(limit: int) -> str:
+    return f"大きすぎます: 上限は{size_text(limit)}です。"
 
 
 def read_zip(stream: BinaryIO, zip_name: str, limits: Limits) -> Iterator[Upload]:
@@ -91,13 +96,13 @@ def read_zip(stream: BinaryIO, zip_name: str, limits: Limits) -> Iterator[Upload
                 continue
             name = f"{zip_name}/{info.filename}"
             if not info.filename.lower().endswith(".txt"):
-                yield Upload(name, info.file_size, error="skipped: not a .txt file")
+                yield Upload(name, info.file_size, error=NOT_TEXT)
                 continue
             try:
                 with archive.open(info) as member:
                     data = _read_member(member, limits.file_bytes, limits.zip_bytes - total)
             except _TooLarge:
-                yield Upload(name, info.file_size, error=f"too large: over the limit of {size_text(limits.file_bytes)}")
+                yield Upload(name, info.file_size, error=too_large(limits.file_bytes))
                 continue
             except _ZipTooLarge:
                 raise RefusedUpload(f"{zip_name}: 展開後の合計が上限({size_text(limits.zip_bytes)})を超えます。") from None
@@ -179,5 +184,5 @@ def _read(name: str, file, size: int, limits: Limits) -> Upload:
     try:
         file.seek(0)
         return Upload(name, size, read_limited(file, limits.file_bytes))
-    except RefusedFile as refusal:
-        return Upload(name, size, error=str(refusal))
+    except RefusedFile:  # its only refusal is the size, said here in Japanese
+        return Upload(name, size, error=too_large(limits.file_bytes))

@@ -184,7 +184,7 @@ def test_an_empty_form_says_what_to_do(importer):
 def test_a_file_over_the_size_limit_is_refused_while_uploading(importer, settings):
     settings.POST_FILE_MAX_BYTES = 1000
     status, preview = upload(importer, [named("big.txt", small_post().encode() * 20), named("ok.txt", small_post().encode())])
-    assert "too large: over the limit of 1000 bytes" in preview
+    assert "大きすぎます: 上限は1000 bytesです。" in preview
     assert ImportFile.objects.get(name="big.txt").planned == "refused"
     assert ImportFile.objects.get(name="ok.txt").planned == "created"
 
@@ -204,7 +204,7 @@ def test_a_zip_of_posts_is_opened_and_other_members_skipped(importer):
                       "__MACOSX/._a.txt": b"\x00\x05", "readme.md": b"x"})
     status, preview = upload(importer, [archive])
     assert "posts.zip/a.txt" in preview and "posts.zip/dir/b.TXT" in preview
-    assert preview.count("skipped: not a .txt file") == 1
+    assert preview.count("取り込みません: .txt のファイルではありません。") == 1
     assert "binary file (contains NUL bytes)" in preview  # the __MACOSX member is a .txt in name only
     confirm(importer, ImportBatch.objects.get())
     assert sorted(Post.objects.values_list("title", flat=True)) == ["乙", "甲"]
@@ -452,7 +452,7 @@ def test_a_zip_over_its_size_limit_says_so(importer, settings):
     zipfile_bytes = len(archive.getvalue())
     assert zipfile_bytes > 2_000
     status, preview = upload(importer, [archive])
-    assert "large.zip" in preview and "too large: over the limit of 1.95312 KB" in preview
+    assert "large.zip" in preview and "大きすぎます: 上限は1.95312 KBです。" in preview
 
 
 def test_japanese_file_names_in_a_windows_zip_are_read(importer):

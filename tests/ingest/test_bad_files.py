@@ -271,9 +271,9 @@ def test_a_50_mb_upload_is_refused_while_read_by_the_admin_in_little_memory(tmp_
         assert browser.log_in("big", "a long enough password") == 200
         status, page = browser.upload(NEW, "files", [path], text="")
         peak = peak_rss_mb(master.children()[0])
-    assert status == 200 and "too large: over the limit of 5 MB" in page
+    assert status == 200 and "大きすぎます: 上限は5 MBです。" in page
     file = ImportBatch.objects.get().files.get()
-    assert (file.planned, file.error, file.size) == ("refused", "too large: over the limit of 5 MB", path.stat().st_size)
+    assert (file.planned, file.error, file.size) == ("refused", "大きすぎます: 上限は5 MBです。", path.stat().st_size)
     assert peak < 200, f"peak RSS {peak:.0f} MB"
     print(f"admin: {path.stat().st_size / 2**20:.0f} MB upload refused, worker peak RSS {peak:.0f} MB")
     assert Post.objects.count() == 0

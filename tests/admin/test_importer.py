@@ -2,6 +2,7 @@
 
 import io
 import stat
+import struct
 import zipfile
 
 import pytest
@@ -238,7 +239,67 @@ def test_a_zip_bomb_is_stopped_by_the_bytes_it_actually_expands_to(importer, set
 def test_a_zip_with_too_many_members_is_refused(importer, settings):
     settings.IMPORT_MAX_FILES = 3
     status, page = upload(importer, [zip_of({f"{n}.txt": b"x" for n in range(7)})])
-    assert "中のファイルが多すぎます(7件)" in page
+    assert "posts.zip: 中のファイルが多すぎます(フォルダーも数えて6件までです)。" in page
+
+
+def crafted_zip(folders: int = 3_000) -> io.BytesIO:
+    """The attacker's zip, small: thousands of folder entries, and an end record that says there is 1."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(folders):
+            archive.mkdir(f"d{n}")
+    data = bytearray(buffer.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = struct.pack("<HH", 1, 1)  # entries on this disk, entries in all
+    return named("crafted.zip", bytes(data))
+
+
+def test_a_zip_of_folders_whose_end_record_says_one_is_refused_and_leaves_no_batch(importer):
+    archive = crafted_zip()
+    assert len(zipfile.ZipFile(io.BytesIO(archive.getvalue())).infolist()) == 3_000  # what zipfile would build
+    status, page = upload(importer, [archive])
+    assert status == 200 and "crafted.zip: 中のファイルが多すぎます(フォルダーも数えて400件までです)。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_the_crafted_zip_is_refused_before_zipfile_opens_it(importer, monkeypatch):
+    good, crafted = zip_of({"a.txt": small_post().encode()}), crafted_zip()
+    opened = []
+    real = zipfile.ZipFile
+
+    def spy(*args, **kwargs):
+        opened.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(zipfile, "ZipFile", spy)
+    upload(importer, [good])
+    assert len(opened) == 1  # the spy sees a zip being opened
+    status, page = upload(importer, [crafted])
+    assert "中のファイルが多すぎます" in page and len(opened) == 1
+
+
+def test_a_zip_of_nothing_but_folders_leaves_no_empty_batch(importer):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for folder in ("a", "a/b", "c"):
+            archive.mkdir(folder)
+    status, page = upload(importer, [named("folders.zip", buffer.getvalue())])
+    assert status == 200 and "folders.zip: 中にファイルがありません。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_zip_whose_member_does_not_decompress_is_refused_with_a_reason(importer):
+    data = bytearray(zip_of({"a.txt": small_post().encode() * 20}).getvalue())
+    for at in range(40, 60):  # inside a.txt's deflated bytes
+        data[at] ^= 0xFF
+    status, page = upload(importer, [named("corrupt.zip", bytes(data))])
+    assert status == 200 and "corrupt.zip: a.txt を展開できません(壊れています)。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_refusal_naming_a_member_stays_on_one_line(importer):
+    status, page = upload(importer, [zip_of({"../evil\nname.txt": b"x"})])
+    assert "posts.zip: 危険なファイル名があります(../evil?name.txt)。" in page
 
 
 def test_a_broken_or_encrypted_zip_is_refused(importer):

@@ -15,6 +15,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from posts.admin.owners import sees
 from posts.ingest.batches import import_batch, preview_batch
 from posts.ingest.decoding import size_text
 from posts.ingest.upload_handlers import LimitedUploadHandler
@@ -116,7 +117,7 @@ def review(request, batch_id: int):
     """The preview of a batch with its confirm button; once imported, what each file did."""
     _require_permission(request)
     batch = get_object_or_404(ImportBatch, pk=batch_id)
-    if batch.user_id != request.user.pk and not request.user.is_superuser:
+    if not sees(request.user, batch):
         raise PermissionDenied
     if request.method == "POST":
         if import_batch(batch):

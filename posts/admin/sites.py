@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.html import format_html_join
 
 from posts.admin import actions, importer
+from posts.admin.owners import own_batches, own_files
 from posts.ingest.importing import FAILED, reparse
 from posts.models import ImportBatch, ImportFile, Link, Post, Quote, Revision, Source, Topic
 
@@ -201,6 +202,9 @@ class ImportFileInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request):
+        return own_files(request.user, super().get_queryset(request))
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -213,7 +217,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     inlines = [ImportFileInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user").annotate(file_total=Count("files"))
+        batches = super().get_queryset(request).select_related("user").annotate(file_total=Count("files"))
+        return own_batches(request.user, batches)
 
     def get_urls(self):
         return importer.urls(self) + super().get_urls()
@@ -235,3 +240,6 @@ class ImportFileAdmin(ReadOnlyAdmin):
     list_filter = ["outcome", "planned"]
     search_fields = ["name", "content_hash"]
     list_select_related = ["batch", "post"]
+
+    def get_queryset(self, request):
+        return own_files(request.user, super().get_queryset(request))

@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from posts.ingest.dates import iso
 from posts.ingest.decoding import RefusedFile, decode_post
 from posts.ingest.importing import FAILED, import_or_fail, plan_text
 from posts.ingest.sources import outlet_directory
-from posts.ingest.uploads import Upload
+from posts.ingest.uploads import RefusedUpload, Upload
 from posts.models import ImportBatch, ImportFile, Source
 
 ABANDONED_AFTER = dt.timedelta(days=7)
@@ -21,18 +22,22 @@ ABANDONED_AFTER = dt.timedelta(days=7)
 def preview_batch(user, uploads: Iterable[Upload]) -> ImportBatch:
     """Read, decode and parse each file; store what importing it would do. Nothing is imported.
 
-    `uploads` is read one file at a time (a refused upload, raised midway,
-    leaves no batch). Previews nobody confirmed for a week, and the texts they
-    hold, are dropped.
+    `uploads` is read one file at a time inside one transaction: a refused
+    upload, raised midway, leaves no batch, and neither does an upload with
+    nothing in it (RefusedUpload). Previews nobody confirmed for a week, and
+    the texts they hold, are dropped, and so are empty ones earlier versions
+    left. A batch being previewed is not committed yet, so no one else's
+    clean-up can see it, let alone drop it.
     """
     ImportBatch.objects.filter(
-        status=ImportBatch.Status.PREVIEWED, created_at__lt=timezone.now() - ABANDONED_AFTER
+        Q(created_at__lt=timezone.now() - ABANDONED_AFTER) | Q(files__isnull=True), status=ImportBatch.Status.PREVIEWED
     ).delete()
     outlets = outlet_directory()
     known = set(Source.objects.values_list("name", flat=True))
     seen: dict[tuple, str] = {}  # a post's identity -> the file of this batch that has it
     with transaction.atomic():
         batch = ImportBatch.objects.create(user=user)
+        position = 0
         for position, upload in enumerate(uploads, start=1):
             record = ImportFile(batch=batch, position=position, name=upload.name[:255], size=upload.size)
             if upload.error:
@@ -43,14 +48,16 @@ def preview_batch(user, uploads: Iterable[Upload]) -> ImportBatch:
                 except RefusedFile as refusal:
                     record.planned, record.error = ImportFile.Outcome.REFUSED, str(refusal)
                 else:
-                    plan = plan_text(text, outlets=outlets)
+                    plan = plan_text(text, outlets=outlets, name=upload.name)
                     record.text, record.content_hash = text, plan.digest
-                    record.planned = plan.outcome
+                    record.planned, record.error = plan.outcome, plan.refusal
                     record.warnings = [str(w) for w in plan.parsed.warnings]
                     identity = (plan.key, plan.parsed.article.date)
                     record.preview = _summary(plan, known, duplicate_of=seen.get(identity))
                     seen.setdefault(identity, record.name)
             record.save()
+        if not position:
+            raise RefusedUpload("取り込むファイルがありません。")
     return batch
 
 

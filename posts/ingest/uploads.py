@@ -1,24 +1,36 @@
 """Files uploaded to the admin's importer, read safely into (name, bytes) without touching the disk.
 
-A `.zip` is read member by member in memory: members are counted and their
-sizes measured while they are decompressed (never trusted from the archive),
-and an archive with unsafe names, links, encrypted or nested archives is
-refused whole. Each refusal is a one-line reason.
+A `.zip` is read member by member in memory: its central directory's entries
+are counted before zipfile opens it (posts.ingest.zips), members' sizes are
+measured while they are decompressed (never trusted from the archive), and an
+archive with unsafe names, links, encrypted or nested archives is refused
+whole. Each refusal is a one-line reason in Japanese; what zipfile said goes
+to the log.
 """
 
 from __future__ import annotations
 
+import logging
+import lzma
+import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from posts.ingest.decoding import CHUNK, RefusedFile, read_limited, size_text
+from posts.ingest.zips import Directory, UnsafeZip, central_directory
+
+logger = logging.getLogger(__name__)
 
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".lzh", ".cab")
 ARCHIVE_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!")
+NOT_TEXT = "取り込みません: .txt のファイルではありません。"
+_UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError)
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
         zipped = name.lower().endswith(".zip")
         if getattr(file, "too_large", False):
             limit = limits.zip_bytes if zipped else limits.file_bytes
-            yield Upload(name, file.size, error=f"too large: over the limit of {size_text(limit)}")
+            yield Upload(name, file.size, error=too_large(limit))
         elif zipped:
             yield from read_zip(file, name, limits)
         else:
@@ -70,88 +82,99 @@ def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
     if pasted.strip():
         data = pasted.encode("utf-8")
         if len(data) > limits.file_bytes:
-            yield Upload("貼り付けたテキスト", len(data), error=f"too large: over the limit of {size_text(limits.file_bytes)}")
+            yield Upload("貼り付けたテキスト", len(data), error=too_large(limits.file_bytes))
         else:
             yield Upload("貼り付けたテキスト", len(data), data)
 
 
+def too_large(limit: int) -> str:
+    return f"大きすぎます: 上限は{size_text(limit)}です。"
+
+
 def read_zip(stream: BinaryIO, zip_name: str, limits: Limits) -> Iterator[Upload]:
-    entries = _entry_count(stream)
-    if entries is None or entries > limits.files * 2:
-        shown = "数えきれないほど" if entries is None else f"{entries}件"
-        raise RefusedUpload(f"{zip_name}: 中のファイルが多すぎます({shown})。")
-    archive = _open_zip(stream, zip_name)
+    """The zip's members, each a post or the reason it is skipped; RefusedUpload for a zip refused whole.
+
+    Folders count against the number of entries allowed (twice the files of a
+    batch), since each costs zipfile as much memory as a file.
+    """
+    shown = one_line(zip_name)
+    try:
+        directory = central_directory(stream, limits.files * 2)
+    except UnsafeZip as refusal:
+        raise RefusedUpload(f"{shown}: {refusal}") from None
+    archive = _open_zip(stream, shown, directory)
     with archive:
         members = archive.infolist()
         for info in members:
-            _check_member(zip_name, info)
+            _check_member(shown, info)
+        if all(info.is_dir() for info in members):
+            raise RefusedUpload(f"{shown}: 中にファイルがありません。")
         total = 0
         for info in members:
             if info.is_dir():
                 continue
             name = f"{zip_name}/{info.filename}"
             if not info.filename.lower().endswith(".txt"):
-                yield Upload(name, info.file_size, error="skipped: not a .txt file")
+                yield Upload(name, info.file_size, error=NOT_TEXT)
                 continue
             try:
                 with archive.open(info) as member:
                     data = _read_member(member, limits.file_bytes, limits.zip_bytes - total)
             except _TooLarge:
-                yield Upload(name, info.file_size, error=f"too large: over the limit of {size_text(limits.file_bytes)}")
+                yield Upload(name, info.file_size, error=too_large(limits.file_bytes))
                 continue
             except _ZipTooLarge:
-                raise RefusedUpload(f"{zip_name}: 展開後の合計が上限({size_text(limits.zip_bytes)})を超えます。") from None
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
-                raise RefusedUpload(f"{zip_name}: {info.filename} を展開できません({error})") from None
+                raise RefusedUpload(f"{shown}: 展開後の合計が上限({size_text(limits.zip_bytes)})を超えます。") from None
+            except (*_UNREADABLE, NotImplementedError, RuntimeError) as error:
+                logger.warning("zip member unreadable: %r in %r: %r", info.filename, zip_name, error)
+                why = "対応していない圧縮方式です" if isinstance(error, NotImplementedError) else "壊れています"
+                raise RefusedUpload(f"{shown}: {one_line(info.filename)} を展開できません({why})。") from None
             total += len(data)
             if data.startswith(ARCHIVE_MAGIC):
-                raise RefusedUpload(f"{zip_name}: 中に別の圧縮ファイルがあります({info.filename})。")
+                raise RefusedUpload(f"{shown}: 中に別の圧縮ファイルがあります({one_line(info.filename)})。")
             yield Upload(name, len(data), data)
 
 
-def _entry_count(stream: BinaryIO) -> int | None:
-    """The number of members a zip says it has (its end record), read before its directory is.
+def one_line(name: str) -> str:
+    """A name as a refusal shows it: line breaks and other control characters, which a zip may hold, as "?"."""
+    return _LINE_BREAKING.sub("?", name)
 
-    None when the record cannot be found or says "more than 65,535" (ZIP64):
-    more than any batch may hold either way.
+
+def _open_zip(stream: BinaryIO, shown: str, directory: Directory) -> zipfile.ZipFile:
+    """The archive, its names read as CP932 when not flagged UTF-8 (as Japanese Windows writes them).
+
+    zipfile must have read the directory that was counted: were it ever to find
+    another (a zipfile that looks elsewhere), the zip is refused.
     """
-    stream.seek(0, 2)
-    size = stream.tell()
-    tail_size = min(size, 65_535 + 22)
-    stream.seek(size - tail_size)
-    tail = stream.read(tail_size)
-    at = tail.rfind(b"PK\x05\x06")
-    stream.seek(0)
-    if at < 0 or at + 12 > len(tail):
-        return 0  # not a zip: ZipFile says so
-    count = int.from_bytes(tail[at + 10 : at + 12], "little")
-    return None if count == 0xFFFF else count
-
-
-def _open_zip(stream: BinaryIO, zip_name: str) -> zipfile.ZipFile:
-    """The archive, its names read as CP932 when not flagged UTF-8 (as Japanese Windows writes them)."""
     for encoding in ("cp932", None):
         try:
             stream.seek(0)
-            return zipfile.ZipFile(stream, metadata_encoding=encoding)
+            archive = zipfile.ZipFile(stream, metadata_encoding=encoding)
         except UnicodeDecodeError:
             continue
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            raise RefusedUpload(f"{zip_name}: ZIPとして読めません({error})") from None
-    raise RefusedUpload(f"{zip_name}: ZIPのファイル名を読めません。")
+        except (*_UNREADABLE, NotImplementedError) as error:
+            logger.warning("zip unreadable: %r: %r", shown, error)
+            raise RefusedUpload(f"{shown}: ZIPとして読めません(壊れているか、対応していない形式です)。") from None
+        if (archive.start_dir, len(archive.filelist)) != (directory.start, directory.entries):
+            archive.close()
+            logger.error("zipfile read another directory than counted in %r: %r", shown, directory)
+            raise RefusedUpload(f"{shown}: ZIPとして読めません(目録が数えたものと違います)。")
+        return archive
+    raise RefusedUpload(f"{shown}: ZIPのファイル名を読めません。")
 
 
-def _check_member(zip_name: str, info: zipfile.ZipInfo) -> None:
+def _check_member(shown: str, info: zipfile.ZipInfo) -> None:
     name = info.filename.replace("\\", "/")
     path = PurePosixPath(name)
+    member = one_line(info.filename)
     if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in path.parts:
-        raise RefusedUpload(f"{zip_name}: 危険なファイル名があります({info.filename})。")
+        raise RefusedUpload(f"{shown}: 危険なファイル名があります({member})。")
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise RefusedUpload(f"{zip_name}: リンクが含まれています({info.filename})。")
+        raise RefusedUpload(f"{shown}: リンクが含まれています({member})。")
     if info.flag_bits & 0x1:
-        raise RefusedUpload(f"{zip_name}: 暗号化されたファイルがあります({info.filename})。")
+        raise RefusedUpload(f"{shown}: 暗号化されたファイルがあります({member})。")
     if name.lower().endswith(ARCHIVE_SUFFIXES):
-        raise RefusedUpload(f"{zip_name}: 中に別の圧縮ファイルがあります({info.filename})。")
+        raise RefusedUpload(f"{shown}: 中に別の圧縮ファイルがあります({member})。")
 
 
 class _TooLarge(Exception):
@@ -179,5 +202,5 @@ def _read(name: str, file, size: int, limits: Limits) -> Upload:
     try:
         file.seek(0)
         return Upload(name, size, read_limited(file, limits.file_bytes))
-    except RefusedFile as refusal:
-        return Upload(name, size, error=str(refusal))
+    except RefusedFile:  # its only refusal is the size, said here in Japanese
+        return Upload(name, size, error=too_large(limits.file_bytes))

@@ -2,6 +2,7 @@
 
 import io
 import stat
+import struct
 import zipfile
 
 import pytest
@@ -184,7 +185,7 @@ def test_an_empty_form_says_what_to_do(importer):
 def test_a_file_over_the_size_limit_is_refused_while_uploading(importer, settings):
     settings.POST_FILE_MAX_BYTES = 1000
     status, preview = upload(importer, [named("big.txt", small_post().encode() * 20), named("ok.txt", small_post().encode())])
-    assert "too large: over the limit of 1000 bytes" in preview
+    assert "大きすぎます: 上限は1000 bytesです。" in preview
     assert ImportFile.objects.get(name="big.txt").planned == "refused"
     assert ImportFile.objects.get(name="ok.txt").planned == "created"
 
@@ -204,7 +205,7 @@ def test_a_zip_of_posts_is_opened_and_other_members_skipped(importer):
                       "__MACOSX/._a.txt": b"\x00\x05", "readme.md": b"x"})
     status, preview = upload(importer, [archive])
     assert "posts.zip/a.txt" in preview and "posts.zip/dir/b.TXT" in preview
-    assert preview.count("skipped: not a .txt file") == 1
+    assert preview.count("取り込みません: .txt のファイルではありません。") == 1
     assert "binary file (contains NUL bytes)" in preview  # the __MACOSX member is a .txt in name only
     confirm(importer, ImportBatch.objects.get())
     assert sorted(Post.objects.values_list("title", flat=True)) == ["乙", "甲"]
@@ -238,7 +239,67 @@ def test_a_zip_bomb_is_stopped_by_the_bytes_it_actually_expands_to(importer, set
 def test_a_zip_with_too_many_members_is_refused(importer, settings):
     settings.IMPORT_MAX_FILES = 3
     status, page = upload(importer, [zip_of({f"{n}.txt": b"x" for n in range(7)})])
-    assert "中のファイルが多すぎます(7件)" in page
+    assert "posts.zip: 中のファイルが多すぎます(フォルダーも数えて6件までです)。" in page
+
+
+def crafted_zip(folders: int = 3_000) -> io.BytesIO:
+    """The attacker's zip, small: thousands of folder entries, and an end record that says there is 1."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(folders):
+            archive.mkdir(f"d{n}")
+    data = bytearray(buffer.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = struct.pack("<HH", 1, 1)  # entries on this disk, entries in all
+    return named("crafted.zip", bytes(data))
+
+
+def test_a_zip_of_folders_whose_end_record_says_one_is_refused_and_leaves_no_batch(importer):
+    archive = crafted_zip()
+    assert len(zipfile.ZipFile(io.BytesIO(archive.getvalue())).infolist()) == 3_000  # what zipfile would build
+    status, page = upload(importer, [archive])
+    assert status == 200 and "crafted.zip: 中のファイルが多すぎます(フォルダーも数えて400件までです)。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_the_crafted_zip_is_refused_before_zipfile_opens_it(importer, monkeypatch):
+    good, crafted = zip_of({"a.txt": small_post().encode()}), crafted_zip()
+    opened = []
+    real = zipfile.ZipFile
+
+    def spy(*args, **kwargs):
+        opened.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(zipfile, "ZipFile", spy)
+    upload(importer, [good])
+    assert len(opened) == 1  # the spy sees a zip being opened
+    status, page = upload(importer, [crafted])
+    assert "中のファイルが多すぎます" in page and len(opened) == 1
+
+
+def test_a_zip_of_nothing_but_folders_leaves_no_empty_batch(importer):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for folder in ("a", "a/b", "c"):
+            archive.mkdir(folder)
+    status, page = upload(importer, [named("folders.zip", buffer.getvalue())])
+    assert status == 200 and "folders.zip: 中にファイルがありません。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_zip_whose_member_does_not_decompress_is_refused_with_a_reason(importer):
+    data = bytearray(zip_of({"a.txt": small_post().encode() * 20}).getvalue())
+    for at in range(40, 60):  # inside a.txt's deflated bytes
+        data[at] ^= 0xFF
+    status, page = upload(importer, [named("corrupt.zip", bytes(data))])
+    assert status == 200 and "corrupt.zip: a.txt を展開できません(壊れています)。" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_refusal_naming_a_member_stays_on_one_line(importer):
+    status, page = upload(importer, [zip_of({"../evil\nname.txt": b"x"})])
+    assert "posts.zip: 危険なファイル名があります(../evil?name.txt)。" in page
 
 
 def test_a_broken_or_encrypted_zip_is_refused(importer):
@@ -367,9 +428,17 @@ def test_previews_nobody_confirmed_for_a_week_are_dropped(importer):
     ImportFile.objects.create(batch=stale, position=1, name="old.txt", size=1, planned="created", text="古い")
     ImportBatch.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     recent = ImportBatch.objects.create()
+    ImportFile.objects.create(batch=recent, position=1, name="new.txt", size=1, planned="created", text="新しい")
     upload(importer, [named("a.txt", small_post().encode())])
     assert not ImportBatch.objects.filter(pk=stale.pk).exists()
     assert ImportBatch.objects.filter(pk=recent.pk).exists()
+
+
+def test_empty_batches_earlier_versions_left_are_dropped(importer):
+    empty = ImportBatch.objects.create()
+    upload(importer, [named("a.txt", small_post().encode())])
+    assert not ImportBatch.objects.filter(pk=empty.pk).exists()
+    assert ImportBatch.objects.get().files.count() == 1
 
 
 # After review: failures, resumption, permissions on every step, escaping ---------------------------------------------
@@ -444,7 +513,7 @@ def test_a_zip_over_its_size_limit_says_so(importer, settings):
     zipfile_bytes = len(archive.getvalue())
     assert zipfile_bytes > 2_000
     status, preview = upload(importer, [archive])
-    assert "large.zip" in preview and "too large: over the limit of 1.95312 KB" in preview
+    assert "large.zip" in preview and "大きすぎます: 上限は1.95312 KBです。" in preview
 
 
 def test_japanese_file_names_in_a_windows_zip_are_read(importer):

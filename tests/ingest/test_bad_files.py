@@ -11,6 +11,7 @@ What is kept and what is refused:
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import textwrap
@@ -271,9 +272,42 @@ def test_a_50_mb_upload_is_refused_while_read_by_the_admin_in_little_memory(tmp_
         assert browser.log_in("big", "a long enough password") == 200
         status, page = browser.upload(NEW, "files", [path], text="")
         peak = peak_rss_mb(master.children()[0])
-    assert status == 200 and "too large: over the limit of 5 MB" in page
+    assert status == 200 and "大きすぎます: 上限は5 MBです。" in page
     file = ImportBatch.objects.get().files.get()
-    assert (file.planned, file.error, file.size) == ("refused", "too large: over the limit of 5 MB", path.stat().st_size)
+    assert (file.planned, file.error, file.size) == ("refused", "大きすぎます: 上限は5 MBです。", path.stat().st_size)
     assert peak < 200, f"peak RSS {peak:.0f} MB"
     print(f"admin: {path.stat().st_size / 2**20:.0f} MB upload refused, worker peak RSS {peak:.0f} MB")
     assert Post.objects.count() == 0
+
+
+# The attacker's zip: 1.76 million folder entries under an end record that says 1 ---------------------------------------
+
+
+def crafted_zip(path, folders: int = 1_760_000):
+    """A central directory of `folders` folder entries and nothing else (96 MB, under the 100 MB a zip may be)."""
+    with path.open("wb") as out:
+        for n in range(folders):
+            name = f"{n:010d}/".encode()
+            out.write(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 10, 0, 0, 0, 0, 0, 0, 0, 0,
+                                  len(name), 0, 0, 0, 0, (0o40755 << 16) | 0x10, 0) + name)
+        size = out.tell()
+        out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, size, 0, 0))
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_crafted_zip_is_refused_by_the_admin_in_little_memory(tmp_path):
+    """As the attacker sent it, to a real gunicorn: refused before zipfile builds its 1.76 million entries."""
+    path = crafted_zip(tmp_path / "crafted.zip")
+    user = User.objects.create_user("zip", password="a long enough password", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_post", "view_post"]))
+    with gunicorn() as (base, master):
+        browser = Browser(base)
+        assert browser.log_in("zip", "a long enough password") == 200
+        status, page = browser.upload(NEW, "files", [path], text="")
+        peak = peak_rss_mb(master.children()[0])
+    assert status == 200 and "crafted.zip: 中のファイルが多すぎます(フォルダーも数えて400件までです)。" in page
+    assert ImportBatch.objects.count() == 0
+    assert peak < 200, f"peak RSS {peak:.0f} MB"
+    print(f"admin: {path.stat().st_size / 2**20:.0f} MB crafted zip refused, worker peak RSS {peak:.0f} MB")

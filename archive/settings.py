@@ -160,9 +160,9 @@ STORAGES = {
 POST_FILE_MAX_BYTES = env.int("POST_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 
 # One post's structure (posts/ingest/caps.py): a post with more quotes, links or lines than these is refused.
-# Ten times the largest real posts (~600 lines, 10 quotes, 20 links).
-POST_MAX_QUOTES = env.int("POST_MAX_QUOTES", default=100)
-POST_MAX_LINKS = env.int("POST_MAX_LINKS", default=500)
+# Five to ten times the largest real posts (~600 lines, 10 quotes, 20 links).
+POST_MAX_QUOTES = env.int("POST_MAX_QUOTES", default=50)
+POST_MAX_LINKS = env.int("POST_MAX_LINKS", default=250)
 POST_MAX_LINES = env.int("POST_MAX_LINES", default=6000)
 
 # The admin's importer: files in one batch, and a zip's members decompressed.

@@ -2,7 +2,7 @@
 
 A post over a cap is refused whole, with a one-line reason, like a file over the size limit: storing it with its
 quotes cut would lose text, and one such post (20,000 quote headers in 1.6 MB) made its public page take 5 s and
-its admin page run past the worker's timeout. The caps are ten times the largest real posts (about 600 lines,
+its admin page run past the worker's timeout. The caps are five to ten times the largest real posts (about 600 lines,
 10 quotes and 20 links), so the page and the admin of the largest accepted post still render in well under a
 second (the benchmark measures it). Pure Python.
 

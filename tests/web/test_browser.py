@@ -38,6 +38,13 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def unlimited(settings):
+    """A reader clicking through searches in a few seconds: the per-client limits (tests/web/test_limits.py) would
+    count every test's searches from 127.0.0.1 in a cache table no test transaction rolls back."""
+    settings.RATELIMIT_ENABLE = False
+
+
 @pytest.fixture
 def seed():
     return import_file(SEED).post
@@ -50,7 +57,7 @@ def test_a_researcher_finds_what_one_outlet_said_about_a_word_in_a_month(page, s
     the question does not ask: another outlet's quote in a post that also quotes 阿波羅新聞網, a
     阿波羅新聞網 quote of 2024, and a post that does not quote it.
     """
-    for text in (
+    for n, text in enumerate((
         "『他社の台湾』(2025/8/3日経)について\n\n8/3阿波羅新聞網<关税=関税>\n関税の話。\n"
         "https://www.aboluowang.com/2025/0803/1.html\n\n8/3ZeroHedge<Taiwan=台湾>\n台湾の話。\n"
         "https://www.zerohedge.com/2025/08/03/taiwan\n\n論評。\n",
@@ -58,8 +65,8 @@ def test_a_researcher_finds_what_one_outlet_said_about_a_word_in_a_month(page, s
         "https://www.aboluowang.com/2024/0803/2.html\n\n論評。\n",
         "『台湾の話』(2025/8/4日経)について\n\n8/4Reuters<Taiwan=台湾>\n台湾の話。\n"
         "https://www.reuters.com/2025/08/04/taiwan\n\n論評。\n",
-    ):
-        import_text(text, name="other.txt")
+    )):
+        import_text(text, name=f"other{n}.txt")  # a file's name is a post's identity: one name, one post
 
     page.goto("/")
     page.get_by_label("検索語").fill("台湾")

@@ -7,6 +7,7 @@ there. With no `DATABASE_URL` the project runs its own embedded PostgreSQL under
 """
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "archive.middleware.TrustedForwardedProto",  # first: SecurityMiddleware's HTTPS redirect reads the header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,7 +167,8 @@ SEARCH_RESULTS_CAP = env.int("SEARCH_RESULTS_CAP", default=1000)
 # Security. DJANGO_HTTPS (on by default outside DEBUG) turns on the settings that
 # only make sense behind TLS; set it to false for a plain-HTTP local container.
 # gunicorn speaks plain HTTP, so HTTPS means a TLS proxy in front of it, whose
-# X-Forwarded-Proto is trusted; without HTTPS the header is not trusted.
+# X-Forwarded-Proto is trusted (from DJANGO_TRUSTED_PROXIES only, when set: archive/middleware.py);
+# without HTTPS the header is not trusted.
 HTTPS = env_flag("DJANGO_HTTPS", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS
@@ -193,6 +196,13 @@ CONTENT_SECURITY_POLICY = {
 # The only login is the admin's: after it, without a safe `next`, go there (Django's default is a page that
 # does not exist here, /accounts/profile/).
 LOGIN_REDIRECT_URL = "admin:index"
+
+# Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed (archive/clients.py,
+# archive/middleware.py); gunicorn.conf.py gives gunicorn the same list. None: REMOTE_ADDR is the client.
+try:
+    TRUSTED_PROXIES = [ipaddress.ip_network(entry.strip()) for entry in env.list("DJANGO_TRUSTED_PROXIES", default=[])]
+except ValueError as error:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from None
 
 # Admin logins: after this many failures for one user name from one address, that
 # pair is refused (HTTP 429, templates/lockout.html) until the cool-off has passed.

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.middleware.RememberDevices",  # a browser signed in gets its device cookie (archive/logins.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -204,13 +205,22 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from None
 
-# Admin logins: after this many failures for one user name from one address, that
-# pair is refused (HTTP 429, templates/lockout.html) until the cool-off has passed.
-# Behind the TLS proxy the address is the one it forwards (archive/clients.py), not the proxy's own, so
-# that one visitor cannot lock everyone out; failures during a lock-out do not prolong it.
-AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=max(1, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Admin logins (archive/logins.py): failures count per user name at one address, per address across user names,
+# and per user name across addresses. Past its limit, each failure locks a count for the cool-off (HTTP 429,
+# templates/lockout.html); a user name's across addresses doubles with each further failure, up to the maximum, which
+# is also how long failures are remembered. A browser that logged in as a user name (a device cookie, for some days)
+# counts its own failures only, so that nobody else's lock it out. Refused tries do not count.
+LOGIN_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("DJANGO_LOGIN_USERNAME_FAILURE_LIMIT", default=10)
+LOGIN_COOLOFF = dt.timedelta(minutes=max(1, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)))
+LOGIN_COOLOFF_MAX = max(LOGIN_COOLOFF, dt.timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MAX_MINUTES", default=1440)))
+LOGIN_DEVICE_DAYS = env.int("DJANGO_LOGIN_DEVICE_DAYS", default=30)
+AXES_HANDLER = "archive.logins.LoginThrottle"
+AXES_FAILURE_LIMIT = 1  # archive.logins answers with the number of counts that lock a request: one is enough
+AXES_COOLOFF_TIME = "archive.logins.cool_off"
+AXES_USERNAME_CALLABLE = "archive.logins.axes_username"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login clears: that pair's failures
 AXES_CLIENT_IP_CALLABLE = "archive.clients.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True

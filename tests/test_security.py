@@ -199,12 +199,12 @@ def log_in(client: Client, username: str, password: str):
 
 def test_admin_login_is_refused_after_repeated_failures(boss, settings):
     client = Client(enforce_csrf_checks=True)
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         assert log_in(client, "boss", "wrong").status_code == 200  # the form again, with its error
     locked = log_in(client, "boss", "wrong")
     assert locked.status_code == 429
     assert "ログインを一時停止しています" in locked.content.decode()
-    assert f"{settings.AXES_COOLOFF_TIME.seconds // 60}分間" in locked.content.decode()
+    assert f"{settings.LOGIN_COOLOFF.seconds // 60}分間" in locked.content.decode()
     # Locked out: even the right password is refused, and no session is made.
     right = log_in(client, "boss", "correct horse battery staple")
     assert right.status_code == 429
@@ -216,11 +216,11 @@ def test_admin_login_is_refused_after_repeated_failures(boss, settings):
 
 def test_a_successful_login_clears_earlier_failures(boss, settings):
     client = Client(enforce_csrf_checks=True)
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         log_in(client, "boss", "wrong")
     assert log_in(client, "boss", "correct horse battery staple").status_code == 302
     client.logout()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         assert log_in(client, "boss", "wrong").status_code == 200
     assert log_in(client, "boss", "correct horse battery staple").status_code == 302
 
@@ -286,7 +286,7 @@ def test_query_and_filter_syntax_is_plain_text(client, seed):
 def test_a_lock_out_behind_the_proxy_is_for_one_visitor_only(boss, settings):
     settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1")]  # the test client's address: the proxy
     attacker = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR="198.51.100.7")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
         log_in(attacker, "boss", "wrong")
     assert log_in(attacker, "boss", "correct horse battery staple").status_code == 429
     owner = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR="203.0.113.9")

@@ -1,12 +1,16 @@
 """Security by default: CSP without inline code, CSRF on every POST, forged hosts, login throttling,
 escaping of stored and reflected markup, error pages that tell nothing, on real PostgreSQL."""
 
+import io
 import ipaddress
 from html.parser import HTMLParser
 
 import django
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 
 from posts.ingest.importing import import_file, import_text
@@ -292,3 +296,32 @@ def test_a_lock_out_behind_the_proxy_is_for_one_visitor_only(boss, settings):
     owner = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert log_in(owner, "boss", "correct horse battery staple").status_code == 302
 
+
+# Passwords ---------------------------------------------------------------------------------------------------------------
+
+
+def test_a_password_shorter_than_12_characters_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        validate_password("kqzvbmwlrtx")  # 11 characters, neither common nor numeric
+    assert refused.value.messages == ["このパスワードは短すぎます。最低 12 文字以上必要です。"]
+    validate_password("kqzvbmwlrtxp")
+
+
+def test_createsuperuser_asks_again_for_a_password_shorter_than_12_characters(monkeypatch):
+    from django.contrib.auth.management.commands import createsuperuser
+
+    passwords = iter(["kqzvbmwlrtx", "kqzvbmwlrtx", "kqzvbmwlrtxp", "kqzvbmwlrtxp"])
+    answers = iter(["admin", "admin@example.org", "n"])  # user name, e-mail, "bypass the validation?" no
+    monkeypatch.setattr(createsuperuser.getpass, "getpass", lambda prompt="": next(passwords))
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    errors = io.StringIO()
+
+    call_command("createsuperuser", interactive=True, stdin=FakeTerminal(), stdout=io.StringIO(), stderr=errors)
+
+    assert "このパスワードは短すぎます。最低 12 文字以上必要です。" in errors.getvalue()
+    assert User.objects.get(username="admin").check_password("kqzvbmwlrtxp")
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True

@@ -21,3 +21,6 @@ timeout = 120  # an admin import of a large upload
 # DJANGO_TRUSTED_PROXIES (archive/clients.py), and nobody when none is set.
 forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "")
 
+# gunicorn answers a longer request line with a bare 414 of its own. Up to its maximum (8190 bytes) it lets the
+# line through, and Django answers URLs over DJANGO_URL_MAX_BYTES with the site's 414 page (archive/middleware.py).
+limit_request_line = 8190

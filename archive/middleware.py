@@ -1,7 +1,8 @@
-"""What every request goes through: X-Forwarded-Proto from anybody but a trusted proxy dropped, a browser that logs in
-remembered."""
+"""What every request goes through: a forwarded protocol from a stranger dropped, a URL too long to serve answered,
+a signed-in browser remembered."""
 
 from django.conf import settings
+from django.shortcuts import render
 
 from archive.clients import from_trusted_proxy
 from archive.logins import remember_device
@@ -21,6 +22,22 @@ class TrustedForwardedProto:
     def __call__(self, request):
         if settings.SECURE_PROXY_SSL_HEADER and settings.TRUSTED_PROXIES and not from_trusted_proxy(request):
             request.META.pop(settings.SECURE_PROXY_SSL_HEADER[0], None)
+        return self.get_response(request)
+
+
+class LongURLs:
+    """Answers a URL longer than URL_MAX_BYTES with our 414 page.
+
+    gunicorn refuses long request lines with a bare page of its own; gunicorn.conf.py lets them through up to its
+    maximum, 8190 bytes, so that the visitor sees the site's page, in Japanese, and a way back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if len(request.get_full_path().encode()) > settings.URL_MAX_BYTES:
+            return render(request, "414.html", status=414)
         return self.get_response(request)
 
 

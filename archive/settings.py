@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "archive.middleware.LongURLs",  # after the middleware that put the security headers on every page
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -204,6 +205,9 @@ try:
     TRUSTED_PROXIES = [ipaddress.ip_network(entry.strip()) for entry in env.list("DJANGO_TRUSTED_PROXIES", default=[])]
 except ValueError as error:
     raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from None
+
+# A URL (path and query) longer than this gets our 414 page (archive/middleware.py); gunicorn lets up to 8 KB through.
+URL_MAX_BYTES = env.int("DJANGO_URL_MAX_BYTES", default=4096)
 
 # Admin logins (archive/logins.py): failures count per user name at one address, per address across user names,
 # and per user name across addresses. Past its limit, each failure locks a count for the cool-off (HTTP 429,

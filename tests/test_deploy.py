@@ -131,6 +131,10 @@ def test_gunicorn_listens_on_loopback():
     assert config["workers"] == 3 and config["timeout"] == 120
 
 
+def test_gunicorn_lets_urls_up_to_its_maximum_through():
+    assert gunicorn_config()["limit_request_line"] == 8190  # Django answers what is longer than 4 KB with its page
+
+
 def test_gunicorn_trusts_forwarded_headers_from_the_same_proxies_as_django():
     assert gunicorn_config()["forwarded_allow_ips"] == []  # not gunicorn's default, 127.0.0.1
     proxies = gunicorn_config(DJANGO_TRUSTED_PROXIES="10.0.0.2,172.16.0.0/12")["forwarded_allow_ips"]

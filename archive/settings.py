@@ -7,6 +7,7 @@ there. With no `DATABASE_URL` the project runs its own embedded PostgreSQL under
 """
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -63,15 +64,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "archive.middleware.TrustedForwardedProto",  # first: SecurityMiddleware's HTTPS redirect reads the header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.middleware.RememberDevices",  # a browser signed in gets its device cookie (archive/logins.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "archive.middleware.LongURLs",  # after the middleware that put the security headers on every page
     "django_ratelimit.middleware.RatelimitMiddleware",  # a client over its rate: RATELIMIT_VIEW's 429 page
     "posts.web.limits.TooBroadMiddleware",  # a search over its budget or its statement_timeout: a 503 page
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -132,7 +136,7 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -199,7 +203,8 @@ SEARCH_RATE = env.str("DJANGO_SEARCH_RATE", default="30/m")
 # Security. DJANGO_HTTPS (on by default outside DEBUG) turns on the settings that
 # only make sense behind TLS; set it to false for a plain-HTTP local container.
 # gunicorn speaks plain HTTP, so HTTPS means a TLS proxy in front of it, whose
-# X-Forwarded-Proto is trusted; without HTTPS the header is not trusted.
+# X-Forwarded-Proto is trusted (from DJANGO_TRUSTED_PROXIES only, when set: archive/middleware.py);
+# without HTTPS the header is not trusted.
 HTTPS = env_flag("DJANGO_HTTPS", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS
@@ -228,13 +233,32 @@ CONTENT_SECURITY_POLICY = {
 # does not exist here, /accounts/profile/).
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Admin logins: after this many failures for one user name from one address, that
-# pair is refused (HTTP 429, templates/lockout.html) until the cool-off has passed.
-# Behind the TLS proxy the address is the one it forwards (archive/clients.py), not the proxy's own, so
-# that one visitor cannot lock everyone out; failures during a lock-out do not prolong it.
-AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=max(1, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed (archive/clients.py,
+# archive/middleware.py); gunicorn.conf.py gives gunicorn the same list. None: REMOTE_ADDR is the client.
+try:
+    TRUSTED_PROXIES = [ipaddress.ip_network(entry.strip()) for entry in env.list("DJANGO_TRUSTED_PROXIES", default=[])]
+except ValueError as error:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from None
+
+# A URL (path and query) longer than this gets our 414 page (archive/middleware.py); gunicorn lets up to 8 KB through.
+URL_MAX_BYTES = env.int("DJANGO_URL_MAX_BYTES", default=4096)
+
+# Admin logins (archive/logins.py): failures count per user name at one address, per address across user names,
+# and per user name across addresses. Past its limit, each failure locks a count for the cool-off (HTTP 429,
+# templates/lockout.html); a user name's across addresses doubles with each further failure, up to the maximum, which
+# is also how long failures are remembered. A browser that logged in as a user name (a device cookie, for some days)
+# counts its own failures only, so that nobody else's lock it out. Refused tries do not count.
+LOGIN_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("DJANGO_LOGIN_USERNAME_FAILURE_LIMIT", default=10)
+LOGIN_COOLOFF = dt.timedelta(minutes=max(1, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)))
+LOGIN_COOLOFF_MAX = max(LOGIN_COOLOFF, dt.timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MAX_MINUTES", default=1440)))
+LOGIN_DEVICE_DAYS = env.int("DJANGO_LOGIN_DEVICE_DAYS", default=30)
+AXES_HANDLER = "archive.logins.LoginThrottle"
+AXES_FAILURE_LIMIT = 1  # archive.logins answers with the number of counts that lock a request: one is enough
+AXES_COOLOFF_TIME = "archive.logins.cool_off"
+AXES_USERNAME_CALLABLE = "archive.logins.axes_username"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login clears: that pair's failures
 AXES_CLIENT_IP_CALLABLE = "archive.clients.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True

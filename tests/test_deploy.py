@@ -1,5 +1,6 @@
 """Deployment wiring: settings from the environment, docker compose, the Dockerfile."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -105,3 +106,58 @@ def test_the_image_serves_with_gunicorn_and_collected_static_files():
     from django.conf import settings
 
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+# gunicorn -------------------------------------------------------------------------------------------------------------
+
+
+def gunicorn_config(**env) -> dict:
+    """gunicorn.conf.py's values as gunicorn reads and checks them, in a fresh process with `env`."""
+    code = (
+        "import json, runpy; from gunicorn.config import Config; values = runpy.run_path('gunicorn.conf.py'); "
+        "config = Config(); names = ['bind', 'workers', 'timeout', 'forwarded_allow_ips', 'limit_request_line']; "
+        "[config.set(name, values[name]) for name in names]; print(json.dumps({n: getattr(config, n) for n in names}))"
+    )
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_gunicorn_listens_on_loopback():
+    config = gunicorn_config()
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["workers"] == 3 and config["timeout"] == 120
+
+
+def test_gunicorn_lets_urls_up_to_its_maximum_through():
+    assert gunicorn_config()["limit_request_line"] == 8190  # Django answers what is longer than 4 KB with its page
+
+
+def test_gunicorn_trusts_forwarded_headers_from_the_same_proxies_as_django():
+    assert gunicorn_config()["forwarded_allow_ips"] == []  # not gunicorn's default, 127.0.0.1
+    proxies = gunicorn_config(DJANGO_TRUSTED_PROXIES="10.0.0.2,172.16.0.0/12")["forwarded_allow_ips"]
+    assert proxies == ["10.0.0.2", "172.16.0.0/12"]
+    code = "from django.conf import settings; print([str(n) for n in settings.TRUSTED_PROXIES])"
+    done = manage("shell", "-c", code, **PRODUCTION, DJANGO_TRUSTED_PROXIES="10.0.0.2, 172.16.0.0/12")
+    assert done.stdout.strip().splitlines()[-1] == "['10.0.0.2/32', '172.16.0.0/12']", done.stderr
+
+
+def test_the_image_runs_gunicorn_with_its_config_and_no_bind_of_its_own():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    command = next(line for line in dockerfile.splitlines() if line.startswith("CMD "))
+    assert json.loads(command.removeprefix("CMD ")) == [
+        "gunicorn", "archive.wsgi", "--config", "gunicorn.conf.py", "--access-logfile", "-"
+    ]
+    # In a container loopback is unreachable: the image listens on the container's network, and compose publishes
+    # that on the host's loopback only (test_docker_compose_wires_web_to_a_healthy_postgres_18).
+    assert "ENV GUNICORN_BIND=0.0.0.0:8000" in dockerfile
+    assert gunicorn_config(GUNICORN_BIND="0.0.0.0:8000")["bind"] == ["0.0.0.0:8000"]
+
+
+def test_compose_runs_gunicorn_with_its_config_and_passes_the_trusted_proxies():
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    assert "exec gunicorn archive.wsgi --config gunicorn.conf.py --access-logfile -" in web["command"]
+    assert "--bind" not in web["command"]
+    assert web["environment"]["DJANGO_TRUSTED_PROXIES"] == "${DJANGO_TRUSTED_PROXIES:-}"

@@ -24,11 +24,11 @@ from pathlib import PurePath
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Exists, OuterRef
 
+from posts.ingest.uploads import PASTED_NAME, UNNAMED
 from posts.models import Link, Post, Revision
 
-# What the admin's importer (posts/ingest/uploads.py) calls pasted text and a file sent without a name: no file name.
-PASTED_NAME = "貼り付けたテキスト"
-NO_FILE_NAMES = (PASTED_NAME, "(名前なし)", "")
+# What the admin's importer calls pasted text and a file sent without a name: no file name.
+NO_FILE_NAMES = (PASTED_NAME, UNNAMED, "")
 
 BY_TEXT, BY_NAME, BY_DATE, BY_YEAR = "text", "name", "date", "year"
 RULE_WORDS = {

@@ -26,6 +26,9 @@ from posts.ingest.zips import Directory, UnsafeZip, central_directory
 
 logger = logging.getLogger(__name__)
 
+# The names an upload gets when it has none of its own (posts/ingest/identity.py: they identify no post).
+PASTED_NAME = "貼り付けたテキスト"
+UNNAMED = "(名前なし)"
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".lzh", ".cab")
 ARCHIVE_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!")
 NOT_TEXT = "取り込みません: .txt のファイルではありません。"
@@ -70,7 +73,7 @@ def read_uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Uploa
 
 def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
     for file in files:
-        name = file.name or "(名前なし)"
+        name = file.name or UNNAMED
         zipped = name.lower().endswith(".zip")
         if getattr(file, "too_large", False):
             limit = limits.zip_bytes if zipped else limits.file_bytes
@@ -82,9 +85,9 @@ def _uploads(files: Iterable, pasted: str, limits: Limits) -> Iterator[Upload]:
     if pasted.strip():
         data = pasted.encode("utf-8")
         if len(data) > limits.file_bytes:
-            yield Upload("貼り付けたテキスト", len(data), error=too_large(limits.file_bytes))
+            yield Upload(PASTED_NAME, len(data), error=too_large(limits.file_bytes))
         else:
-            yield Upload("貼り付けたテキスト", len(data), data)
+            yield Upload(PASTED_NAME, len(data), data)
 
 
 def too_large(limit: int) -> str:

@@ -99,13 +99,13 @@ class SearchFeed(PostFeed):
     """The posts a search finds, newest first: the same parameters as the search page (400 for what it refuses)."""
 
     def __call__(self, request, *args, **kwargs):
-        search = Search(request.GET)
-        if not search.valid:
-            return render(request, "posts/invalid_search.html", {"filter": search.filterset}, status=400)
+        request.search = Search(request.GET)  # one instance is shared by every request: the search rides on it
+        if not request.search.valid:
+            return render(request, "posts/invalid_search.html", {"filter": request.search.filterset}, status=400)
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
-        return Search(request.GET)
+        return request.search
 
     def title(self, search):
         return f"投稿アーカイブ: 「{search.query.text}」の検索結果" if search.query else "投稿アーカイブ: 検索結果"

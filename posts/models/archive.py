@@ -340,6 +340,10 @@ class Quote(models.Model):
     outlet_as_written = models.TextField(blank=True)
     original_title = models.TextField(blank=True)
     lang = models.CharField("原題の言語", max_length=5, choices=Language.choices, default=Language.OTHER)  # of the original title
+    title_lang = models.CharField(
+        "原題の言語タグ", max_length=16, blank=True,
+        help_text="ページの lang 属性に入る BCP 47 のタグ(en、zh-Hant など)。取り込みのときに原題の文字から読みます。",
+    )
     translated_title = models.TextField(blank=True)
     body = models.TextField(blank=True)
     remark = models.TextField(blank=True, help_text="The blogger's note after the quote's links.")

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET
 
 from posts.ingest.links import url_key
 from posts.models import Link, Post, Source, Topic
-from posts.search import snippets
 from posts.search.facets import facet_counts, quote_facet_counts
 from posts.search.query import parse_query
-from posts.web import charts
+from posts.web import charts, reading
 from posts.web.choices import choices
 from posts.web.limits import search_rate_limited
 from posts.web.quotes import QuoteSearch
@@ -43,31 +42,27 @@ def post_detail(request, pk: int):
     query = parse_query(request.GET.get("q", ""))
     terms = query.highlight_terms
     cited_by = post.citations(quotes)
-
-    def marked(text: str):
-        return snippets.highlight(text, terms) if terms else [(text, False)]
-
     return render(
         request,
         "posts/post_detail.html",
         {
             "post": post,
             "query": query,
-            "title": marked(post.title),
+            "title": reading.marked(post.title, terms),
             "quotes": [
                 {
                     "quote": quote,
-                    "original_title": marked(quote.original_title),
-                    "translated_title": marked(quote.translated_title),
-                    "body": marked(quote.body),
-                    "remark": marked(quote.remark),
+                    "original_title": reading.marked(quote.original_title, terms),
+                    "translated_title": reading.marked(quote.translated_title, terms),
+                    "body": reading.folded(quote.body, terms),
+                    "remark": reading.marked(quote.remark, terms),
                     "cited_by": cited_by.get(quote.pk, 0),
                     "cited_url": next((link.url for link in quote.links.all()), ""),
                 }
                 for quote in quotes
             ],
-            "commentary": marked(post.commentary),
-            "article": marked(post.article_body),
+            "commentary": reading.marked(post.commentary, terms),
+            "article": reading.marked(post.article_body, terms),
             "sources": sorted({q.source for q in quotes if q.source} | ({post.article_outlet} - {None}), key=str),
             "older": post.older(),
             "newer": post.newer(),

@@ -322,8 +322,7 @@ def test_a_source_page_lists_its_quotes_newest_first_with_a_chart(client, seed):
     html = page(client, "/sources/阿波羅新聞網/")
     assert html.index("後日の引用の見出し") < html.index("周暁輝")
     assert f'href="/posts/{seed.pk}/#quote-3"' in html
-    assert '<svg viewBox="0 0 720 160" role="img"' in html and "<table>" in html
-    assert "合計4件" in html
+    assert "阿波羅新聞網の引用数(月別): 2025年8月に4件。" in html  # one month: said, not drawn
 
 
 def test_the_topic_page_search_goes_to_the_full_search(client, seed):

@@ -166,6 +166,17 @@ class PostQuerySet(models.QuerySet):
             Q(id__in=Quote.objects.filter(source__in=sources).values("post_id")) | Q(article_outlet__in=sources)
         )
 
+    def months(self) -> list[tuple[dt.date, int]]:
+        """(first day of the month, posts that month), for the months with posts, oldest first."""
+        rows = (
+            self.order_by()
+            .annotate(month=TruncMonth("published_on"))
+            .values_list("month")
+            .annotate(count=Count("id"))
+            .order_by("month")
+        )
+        return list(rows)
+
 
 class Post(models.Model):
     """One daily commentary post, as parsed from its raw text."""

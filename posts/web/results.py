@@ -19,6 +19,7 @@ from posts.search.ranking import relevance
 from posts.search.scope import Scope
 from posts.web.choices import Chip, chips, choices
 from posts.web.filters import PART_CHOICES, PostFilter
+from posts.web.months import year_choices
 from posts.web.suggestions import OutletSuggestion, outlet_suggestions
 
 PER_PAGE = 20
@@ -174,11 +175,12 @@ class Search(CappedSearch):
         return outlet_suggestions(self.query, self.params, self.filterset.outlets)
 
     def facets(self) -> dict[str, list]:
-        """The top outlets and topics as links that add or take out their value, and the years."""
+        """The top outlets and topics as links that add or take out their value, and the years (with their months
+        when the posts are all in one year) as links to each."""
         return {
             "sources": choices(self.params, "source", self.facet_counts["sources"]),
             "topics": choices(self.params, "topic", self.facet_counts["topics"]),
-            "years": self.facet_counts["years"],
+            "years": year_choices(self.params, self.facet_counts["years"], self.facet_counts["months"]),
         }
 
     def chips(self) -> list[Chip]:

@@ -134,6 +134,17 @@ def matching_topics(text: PostText, rules: Mapping[int, Iterable[str]]) -> list[
     return [topic_id for topic_id, finding in findings(text, rules).items() if finding.applies]
 
 
+def keywords_and_exceptions(keywords: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A topic's keywords and its exceptions (without their `-`), as written: for showing them."""
+    plain, exceptions = [], []
+    for written in filter(None, (keyword.strip() for keyword in keywords)):
+        if _folded_keyword(written).startswith(EXCEPTION):
+            exceptions.append(written[1:].strip())
+        else:
+            plain.append(written)
+    return plain, [e for e in exceptions if e]
+
+
 def _split(keywords: Iterable[str]) -> tuple[list[tuple[str, str]], list[str]]:
     """(as written, folded) of the keywords, and the folded exceptions."""
     plain, exceptions = [], []

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from posts.ingest.importing import import_text
 from posts.ingest.tagging import retag, topic_reasons
-from posts.ingest.topics import DENSITY, MIN_MENTIONS, PostText, findings, matching_topics
+from posts.ingest.topics import DENSITY, MIN_MENTIONS, PostText, findings, keywords_and_exceptions, matching_topics
 from posts.models import Post, Topic
 from tests.conftest import post_quoting
 
@@ -48,6 +48,10 @@ def test_keywords_match_folded_and_words_in_latin_script_only_whole():
     assert matching_topics(PostText(title="臺灣海峽"), RULES) == [1]
     assert matching_topics(PostText(title="Senators from Taiwanese-American groups"), RULES) == []
     assert matching_topics(PostText(title="Taiwan's defense"), RULES) == [1]
+
+
+def test_a_topics_exceptions_are_told_apart_from_its_keywords_as_written():
+    assert keywords_and_exceptions(["中国", " China ", "－中国語", "-", ""]) == (["中国", "China"], ["中国語"])
 
 
 def test_a_stretch_of_text_counts_once_however_many_keywords_it_matches():

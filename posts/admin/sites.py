@@ -5,6 +5,7 @@ from django.utils.html import format_html_join
 from posts.admin import actions, importer
 from posts.admin.owners import own_batches, own_files
 from posts.ingest.importing import FAILED, reparse
+from posts.ingest.tagging import topic_reasons
 from posts.models import ImportBatch, ImportFile, Link, Post, Quote, Revision, Source, Topic
 
 
@@ -74,7 +75,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article_outlet"]
     filter_horizontal = ["topics"]
     fieldsets = [
-        (None, {"fields": ["title", "published_on", "topics", "file_name", "corrections_shown"]}),
+        (None, {"fields": ["title", "published_on", "topics", "topic_reasons_shown", "file_name", "corrections_shown"]}),
         ("論評対象の記事", {"fields": ["article_date", "article_outlet", "article_outlet_as_written", "article_author"]}),
         ("本文", {"fields": ["commentary", "article_body"], "classes": ["collapse"]}),
         (
@@ -84,7 +85,7 @@ class PostAdmin(admin.ModelAdmin):
         ),
     ]
     readonly_fields = [
-        "corrections_shown", "article_date", "article_outlet", "article_outlet_as_written", "article_author",
+        "topic_reasons_shown", "corrections_shown", "article_date", "article_outlet", "article_outlet_as_written", "article_author",
         "commentary", "article_body", "source_file", "encoding", "content_hash", "title_key", "warnings",
         "created_at", "updated_at", "raw_text",
     ]
@@ -129,6 +130,14 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description="修正", boolean=True)
     def corrected(self, post):
         return bool(post.corrections)
+
+    @admin.display(description="トピックの理由")
+    def topic_reasons_shown(self, post):
+        """Which keyword gave each topic, and where: computed now by the rules that tag (posts/ingest/topics.py)."""
+        rows = topic_reasons(post)
+        if not rows:
+            return "どのトピックのキーワードも見つかりません"
+        return format_html_join("", "<div>{}</div>", ((row,) for row in rows))
 
     @admin.display(description="管理者の修正")
     def corrections_shown(self, post):

@@ -136,8 +136,11 @@ class Topic(models.Model):
         models.CharField(max_length=100),
         default=list,
         blank=True,
-        help_text="Comma-separated. The topic applies when one is in a post's title, quote titles or "
-        "commentary, or three times anywhere in the post. `python manage.py retag` re-applies the rules.",
+        verbose_name="キーワード",
+        help_text="カンマ区切り。投稿の題名・引用の題名・論評(引用への一言を含む)に一つでもあれば、このトピックが付きます。"
+        "本文(引用の本文と記事)では、1,000字あたり1回以上、かつ5回以上あるときだけ付きます。"
+        "「-中国語」のように - で始まる語は例外で、その中の文字はどのキーワードにも数えません。"
+        "変えたら python manage.py retag で投稿に反映します。",
     )
 
     objects = TopicQuerySet.as_manager()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from posts.ingest.links import url_key
+from posts.ingest.topics import keywords_and_exceptions
 from posts.models import Link, Post, Source, Topic
 from posts.search.facets import facet_counts, quote_facet_counts
 from posts.search.query import parse_query
@@ -183,9 +184,11 @@ def topic_list(request):
 @search_rate_limited
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
+    keywords, exceptions = keywords_and_exceptions(topic.keywords)
     search = Search(_params(request, topic=slug))
     context = _search_context(search, request.GET.get("page"), _month_links(request.path, request.GET))
-    return render(request, "posts/topic_detail.html", {**context, "topic": topic}, status=_status(search))
+    return render(request, "posts/topic_detail.html", {**context, "topic": topic, "keywords": keywords, "exceptions": exceptions},
+                  status=_status(search))
 
 
 @require_GET

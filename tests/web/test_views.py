@@ -381,6 +381,13 @@ def test_topics_and_archive_pages(client, seed):
     assert client.get("/sources/nothing/").status_code == 404
 
 
+def test_a_topic_page_lists_its_keywords_and_apart_the_words_it_does_not_count(client, seed):
+    html = page(client, "/topics/中国/")
+    assert "キーワード: 中国、China、Chinese、中共" in html
+    assert "(数えない語: 中国語、中国地方、中国新聞、中国電力)" in html
+    assert "-中国語" not in html
+
+
 # Feeds -----------------------------------------------------------------------------------------------
 
 

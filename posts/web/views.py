@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from posts.ingest.links import url_key
 from posts.models import Link, Post, Source, Topic
@@ -23,7 +23,7 @@ from posts.web.sources import source_rows
 QUOTES_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def post_list(request):
     search = Search(request.GET)
@@ -31,7 +31,7 @@ def post_list(request):
     return render(request, "posts/post_list.html", context, status=_status(search))
 
 
-@require_GET
+@require_safe
 def post_detail(request, pk: int):
     post = get_object_or_404(Post.objects.select_related("article_outlet").prefetch_related("topics"), pk=pk)
     quotes = list(
@@ -68,7 +68,7 @@ def post_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def quote_list(request):
     search = QuoteSearch(request.GET)
@@ -92,7 +92,7 @@ def quote_list(request):
 FACETS = {"source": ("sources", "情報源"), "topic": ("topics", "トピック")}
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def facet_list(request, name: str):
     """Every value of a facet of a search of the posts, not only the top ones, with a box that filters them."""
@@ -101,7 +101,7 @@ def facet_list(request, name: str):
     return _every_value(request, name, Search, facet_counts, "posts", reverse("post_list"))
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def quote_facet_list(request):
     """Every outlet of a search of the quotes."""
@@ -129,7 +129,7 @@ def _every_value(request, name: str, search_class, counts, counted: str, base: s
     }, status=_status(search))
 
 
-@require_GET
+@require_safe
 def link_detail(request):
     """Every post that cites a URL, however it was written (`?url=…`)."""
     url = request.GET.get("url", "").strip()[:2000]
@@ -141,13 +141,13 @@ def link_detail(request):
     return render(request, "posts/link_detail.html", {"url": url, "key": key, "links": links[:500]})
 
 
-@require_GET
+@require_safe
 def source_list(request):
     filterset, rows = source_rows(request.GET)
     return render(request, "posts/source_list.html", {"filter": filterset, "rows": rows}, status=200 if filterset.is_valid() else 400)
 
 
-@require_GET
+@require_safe
 def source_detail(request, slug: str):
     source = get_object_or_404(Source, slug=slug)
     quotes = (
@@ -173,13 +173,13 @@ def source_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def topic_list(request):
     topics = Topic.objects.annotate(post_count=Count("posts")).order_by("-post_count", "name")
     return render(request, "posts/topic_list.html", {"topics": topics})
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
@@ -188,19 +188,19 @@ def topic_detail(request, slug: str):
     return render(request, "posts/topic_detail.html", {**context, "topic": topic}, status=_status(search))
 
 
-@require_GET
+@require_safe
 def archive_index(request):
     """Every year with posts, with its count and its months."""
     return render(request, "posts/archive_index.html", {"years": months.archive_years(Post.objects.months())})
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def archive_year(request, year: int):
     return _archive(request, year, None)
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def archive_month(request, year: int, month: int):
     return _archive(request, year, month)

@@ -1,0 +1,95 @@
+"""The web's basics: HEAD, compression, favicon, robots.txt, sitemaps, titles and link previews, page links, clean
+search URLs, a visible focus ring."""
+
+import gzip
+import html as entities
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone
+
+from posts.ingest.importing import import_file, import_text
+from posts.models import Post, Topic
+from tests.conftest import SEED, form_fields
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def seed():
+    return import_file(SEED).post
+
+
+def many(count: int, word: str = "多数") -> None:
+    for n in range(count):
+        import_text(f"『{word}{n:02d}』(2024/5/{1 + n % 28}日経)について\n\n論評{n}。\n", name=f"{word}{n}.txt")
+
+
+class Head(HTMLParser):
+    """The <title>, the <meta> tags and the <link> tags of a page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.title, self.meta, self.links, self._in_title, self._in_head = "", {}, [], False, False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "head":
+            self._in_head = True
+        if not self._in_head:
+            return
+        if tag == "title":
+            self._in_title = True
+        elif tag == "meta" and "content" in attrs:
+            self.meta[attrs.get("property") or attrs.get("name")] = attrs["content"]
+        elif tag == "link":
+            self.links.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        elif tag == "head":
+            self._in_head = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def head_of(client, url: str) -> Head:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return Head(response.content.decode())
+
+
+# HEAD -------------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_head_answers_like_get_on_every_kind_of_page(client, seed):
+    source, topic = seed.quotes.first().source, seed.topics.first()
+    urls = [
+        "/", "/?q=停戦", f"/posts/{seed.pk}/", "/quotes/", "/quotes/?q=停戦", "/quotes/facets/source/",
+        "/search/facets/source/", f"/links/?url={seed.links.first().url}", "/sources/", source.get_absolute_url(),
+        "/topics/", topic.get_absolute_url(), "/archive/2025/", "/archive/2025/8/",
+        "/feed/", f"{source.get_absolute_url()}feed/", f"{topic.get_absolute_url()}feed/", "/search/feed/?q=停戦",
+        "/posts.json", "/posts.csv", f"/posts/{seed.pk}.json", "/quotes.json", "/quotes.csv", "/sources.json",
+        "/healthz", "/admin/login/",
+    ]
+    for url in urls:
+        got, head = client.get(url), client.head(url)
+        assert (url, head.status_code) == (url, got.status_code) == (url, 200)
+        assert head["Content-Type"] == got["Content-Type"] and head.content == b"", url
+    assert client.post("/").status_code == 405  # only the safe methods
+
+
+def content(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content

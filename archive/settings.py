@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "archive.middleware.TrustedForwardedProto",  # first: SecurityMiddleware's HTTPS redirect reads the header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files come precompressed) and before all that writes a page or sets a cookie:
+    # gzip for the pages that hold no secret (archive/middleware.py, docs/operations.md: BREACH).
+    "archive.middleware.PublicGZip",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -93,3 +93,31 @@ def test_head_answers_like_get_on_every_kind_of_page(client, seed):
 
 def content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# Compression ------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_pages_feeds_and_exports_are_gzipped_for_clients_that_accept_it(client, seed):
+    for url in ["/", f"/posts/{seed.pk}/", "/feed/", "/posts.csv", "/sources.json"]:
+        plain = client.get(url)
+        packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"], url
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"], url
+        body, text = content(packed), content(plain)
+        assert gzip.decompress(body) == text and len(body) < len(text), url
+
+
+@pytest.mark.django_db
+def test_no_page_with_a_csrf_token_or_a_session_is_compressed(client, seed):
+    login = client.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert login.status_code == 200 and b"csrfmiddlewaretoken" in login.content
+    assert "Content-Encoding" not in login
+
+    boss = User.objects.create_superuser("boss", password="correct horse battery staple")
+    client.force_login(boss)
+    for url in ["/admin/", f"/admin/posts/post/{seed.pk}/change/", "/admin/posts/importbatch/new/"]:
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200 and b"csrfmiddlewaretoken" in response.content, url
+        assert "Content-Encoding" not in response, url

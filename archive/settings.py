@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",  # its templates, for /sitemap.xml (posts/web/sitemaps.py)
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_filters",
     "csp",

@@ -82,12 +82,13 @@ def test_head_answers_like_get_on_every_kind_of_page(client, seed):
         "/topics/", topic.get_absolute_url(), "/archive/2025/", "/archive/2025/8/",
         "/feed/", f"{source.get_absolute_url()}feed/", f"{topic.get_absolute_url()}feed/", "/search/feed/?q=停戦",
         "/posts.json", "/posts.csv", f"/posts/{seed.pk}.json", "/quotes.json", "/quotes.csv", "/sources.json",
-        "/healthz", "/admin/login/",
+        "/robots.txt", "/sitemap.xml", "/sitemap-posts.xml", "/healthz", "/admin/login/",
     ]
     for url in urls:
         got, head = client.get(url), client.head(url)
         assert (url, head.status_code) == (url, got.status_code) == (url, 200)
         assert head["Content-Type"] == got["Content-Type"] and head.content == b"", url
+    assert client.head("/favicon.ico").status_code == 302
     assert client.post("/").status_code == 405  # only the safe methods
 
 
@@ -121,3 +122,53 @@ def test_no_page_with_a_csrf_token_or_a_session_is_compressed(client, seed):
         response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
         assert response.status_code == 200 and b"csrfmiddlewaretoken" in response.content, url
         assert "Content-Encoding" not in response, url
+
+
+# Favicon, robots.txt, sitemaps ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_favicon_is_linked_from_every_page_and_answers_at_favicon_ico(client):
+    icons = [link for link in head_of(client, "/").links if link.get("rel") == "icon"]
+    assert [(icon["href"], icon["type"]) for icon in icons] == [("/static/img/favicon.svg", "image/svg+xml")]
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, "/static/img/favicon.svg")
+    assert (ROOT / "static/img/favicon.svg").read_text().startswith("<svg xmlns=")
+
+
+@pytest.mark.django_db
+def test_robots_txt_keeps_crawlers_out_of_the_admin_exports_and_searches_and_names_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    for rule in ["Disallow: /admin/", "Disallow: /search/", "Disallow: /*.json", "Disallow: /*.csv", "Disallow: /*?",
+                 "Allow: /*?page="]:
+        assert rule in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+@pytest.mark.django_db
+def test_the_sitemap_lists_posts_sources_topics_and_archive_pages(client, seed):
+    index = client.get("/sitemap.xml").content.decode()
+    for section in ["lists", "posts", "sources", "topics", "archive"]:
+        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in index
+    urls = "".join(client.get(f"/sitemap-{section}.xml").content.decode() for section in
+                   ["lists", "posts", "sources", "topics", "archive"])
+    source, topic = seed.quotes.first().source, seed.topics.first()
+    for path in ["/", "/quotes/", f"/posts/{seed.pk}/", source.get_absolute_url(), topic.get_absolute_url(),
+                 "/archive/2025/", "/archive/2025/8/"]:
+        assert f"<loc>http://testserver{path}</loc>" in urls, path
+    assert f"<lastmod>{timezone.localdate(seed.updated_at):%Y-%m-%d}</lastmod>" in urls
+
+
+@pytest.mark.django_db
+def test_a_large_archive_gets_a_sitemap_in_pages(client, monkeypatch):
+    from posts.web.sitemaps import PostSitemap
+
+    many(3)
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-posts.xml?p=2</loc>" in index
+    first, second = (client.get("/sitemap-posts.xml", {"p": p}).content.decode() for p in (1, 2))
+    assert first.count("<url>") == 2 and second.count("<url>") == 1

@@ -45,6 +45,7 @@ def post_detail(request, pk: int):
         "posts/post_detail.html",
         {
             "post": post,
+            "absolute_url": request.build_absolute_uri(post.get_absolute_url()),
             "query": query,
             "title": reading.marked(post.title, terms),
             "quotes": [

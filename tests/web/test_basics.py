@@ -172,3 +172,36 @@ def test_a_large_archive_gets_a_sitemap_in_pages(client, monkeypatch):
     assert "<loc>http://testserver/sitemap-posts.xml?p=2</loc>" in index
     first, second = (client.get("/sitemap-posts.xml", {"p": p}).content.decode() for p in (1, 2))
     assert first.count("<url>") == 2 and second.count("<url>") == 1
+
+
+# Titles, descriptions, link previews ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_page_of_a_list_has_its_own_title_and_description(client):
+    many(25)
+    first, second, home = head_of(client, "/?q=多数"), head_of(client, "/?q=多数&page=2"), head_of(client, "/")
+    assert first.title == "「多数」の検索結果 - 投稿アーカイブ"
+    assert second.title == "「多数」の検索結果 2ページ目 - 投稿アーカイブ"
+    assert home.title == "投稿アーカイブ" and head_of(client, "/?page=2").title == "投稿の一覧 2ページ目 - 投稿アーカイブ"
+    assert "「多数」" in first.meta["description"] and "2ページ目" in second.meta["description"]
+    assert len({first.meta["description"], second.meta["description"], home.meta["description"]}) == 3
+    assert head_of(client, "/archive/2024/5/?page=2").title == "2024年5月の投稿 2ページ目 - 投稿アーカイブ"
+
+
+@pytest.mark.django_db
+def test_a_post_has_a_description_and_open_graph_data(client):
+    post = import_text(
+        "『台湾の 選挙』(2025/8/4日経 記者)について\n\n"
+        "8/4Reuters<Vote=投票>\n本文。\n\nhttps://example.org/vote\n\n"
+        "私の論評です。\n次の行も\u3000論評です。" + "長い。" * 60 + "\n\n記事\n\n記事の本文。\n",
+        name="a.txt",
+    ).post
+    head = head_of(client, f"/posts/{post.pk}/?q=選挙")
+    url = f"http://testserver/posts/{post.pk}/"
+    assert head.meta["og:type"] == "article" and head.meta["og:site_name"] == "投稿アーカイブ"
+    assert head.meta["og:title"] == "台湾の 選挙" and head.meta["og:url"] == url
+    assert {"rel": "canonical", "href": url} in head.links
+    description = head.meta["og:description"]
+    assert description.startswith("私の論評です。 次の行も 論評です。長い。") and description.endswith("…")
+    assert len(description) == 120 and head.meta["description"] == description

@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # The pages' template tags live with the pages (posts/web/), not in an app's templatetags/.
-            "libraries": {"marks": "posts.web.marks"},
+            "libraries": {"marks": "posts.web.marks", "paging": "posts.web.paging"},
         },
     },
 ]

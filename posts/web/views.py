@@ -81,7 +81,6 @@ def quote_list(request):
             "search": search,
             "filter": search.filterset,
             "page": page,
-            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "rows": search.rows(page.object_list),
             "facets": search.facet_counts,
             "source_choices": choices(search.params, "source", search.facet_counts["sources"], "quotes"),

@@ -205,3 +205,49 @@ def test_a_post_has_a_description_and_open_graph_data(client):
     description = head.meta["og:description"]
     assert description.startswith("私の論評です。 次の行も 論評です。長い。") and description.endswith("…")
     assert len(description) == 120 and head.meta["description"] == description
+
+
+# Page links -------------------------------------------------------------------------------------------------------------
+
+
+def pagination(url: str, number: int, count: int = 320) -> str:
+    request = RequestFactory().get(url)
+    page = Paginator(range(count), 20).get_page(number)
+    return render_to_string("posts/_pagination.html", {"page": page}, request=request)
+
+
+def links_of(html: str) -> list[tuple[str, str]]:
+    """(text, href) of each link and the current page ("*", its text) in order."""
+    found = re.findall(r'<a (?:rel="\w+" )?href="([^"]*)"[^>]*>(.*?)</a>|<span aria-current="page">(\d+)</span>', html)
+    return [("*", current) if current else (text, entities.unescape(href)) for href, text, current in found]
+
+
+def test_page_links_number_the_pages_around_the_current_one_with_first_and_last():
+    html = pagination("/?q=台湾&page=6", 6)
+    q = "q=%E5%8F%B0%E6%B9%BE"
+    assert links_of(html) == [
+        ("« 最初", f"?{q}"), ("‹ 前", f"?{q}&page=5"), ("1", f"?{q}"), ("4", f"?{q}&page=4"), ("5", f"?{q}&page=5"),
+        ("*", "6"), ("7", f"?{q}&page=7"), ("8", f"?{q}&page=8"), ("16", f"?{q}&page=16"), ("次 ›", f"?{q}&page=7"),
+        ("最後 »", f"?{q}&page=16"),
+    ]
+    assert html.count('<li class="gap">…</li>') == 2 and 'aria-label="ページ送り"' in html
+
+
+def test_the_first_page_links_to_the_path_and_the_last_has_no_next():
+    assert links_of(pagination("/topics/x/?page=2", 2, count=40)) == [
+        ("« 最初", "/topics/x/"), ("‹ 前", "/topics/x/"), ("1", "/topics/x/"), ("*", "2"),
+    ]
+    assert pagination("/", 1, count=20).strip() == ""  # one page: no page links
+
+
+@pytest.mark.django_db
+def test_every_paged_list_uses_the_page_links(client):
+    for n in range(60):
+        import_text(f"『引用{n}』(2025/8/4日経)について\n\n8/4CNN<Q{n}=引用{n}>\n本文。\n\nhttps://example.org/{n}\n", name=f"{n}.txt")
+    topic = Topic.objects.create(name="引用", slug="quoting")
+    topic.posts.set(Post.objects.all())
+    for url in ["/", "/?q=引用", "/archive/2025/8/", "/topics/quoting/", "/quotes/", "/sources/cnn/"]:
+        html = client.get(url).content.decode()
+        assert '<span aria-current="page">1</span>' in html and 'aria-label="2ページ目">2</a>' in html, url
+    html = client.get("/sources/cnn/?page=2").content.decode()
+    assert '<span aria-current="page">2</span>' in html and '<a href="/sources/cnn/" aria-label="最初のページ">« 最初</a>' in html

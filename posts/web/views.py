@@ -14,6 +14,7 @@ from posts.models import Link, Post, Source, Topic
 from posts.search.facets import facet_counts, quote_facet_counts
 from posts.search.query import parse_query
 from posts.web import charts, months, reading
+from posts.web.canonical import clean_query
 from posts.web.choices import choices
 from posts.web.limits import search_rate_limited
 from posts.web.quotes import QuoteSearch
@@ -24,6 +25,7 @@ QUOTES_PER_PAGE = 50
 
 
 @require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def post_list(request):
     search = Search(request.GET)
@@ -70,6 +72,7 @@ def post_detail(request, pk: int):
 
 
 @require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def quote_list(request):
     search = QuoteSearch(request.GET)
@@ -93,6 +96,7 @@ FACETS = {"source": ("sources", "情報源"), "topic": ("topics", "トピック"
 
 
 @require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def facet_list(request, name: str):
     """Every value of a facet of a search of the posts, not only the top ones, with a box that filters them."""
@@ -102,6 +106,7 @@ def facet_list(request, name: str):
 
 
 @require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def quote_facet_list(request):
     """Every outlet of a search of the quotes."""
@@ -130,6 +135,7 @@ def _every_value(request, name: str, search_class, counts, counted: str, base: s
 
 
 @require_safe
+@clean_query()
 def link_detail(request):
     """Every post that cites a URL, however it was written (`?url=…`)."""
     url = request.GET.get("url", "").strip()[:2000]
@@ -142,6 +148,7 @@ def link_detail(request):
 
 
 @require_safe
+@clean_query(sort="quotes")
 def source_list(request):
     filterset, rows = source_rows(request.GET)
     return render(request, "posts/source_list.html", {"filter": filterset, "rows": rows}, status=200 if filterset.is_valid() else 400)
@@ -180,6 +187,7 @@ def topic_list(request):
 
 
 @require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
@@ -195,12 +203,14 @@ def archive_index(request):
 
 
 @require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def archive_year(request, year: int):
     return _archive(request, year, None)
 
 
 @require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def archive_month(request, year: int, month: int):
     return _archive(request, year, month)

@@ -251,3 +251,24 @@ def test_every_paged_list_uses_the_page_links(client):
         assert '<span aria-current="page">1</span>' in html and 'aria-label="2ページ目">2</a>' in html, url
     html = client.get("/sources/cnn/?page=2").content.decode()
     assert '<span aria-current="page">2</span>' in html and '<a href="/sources/cnn/" aria-label="最初のページ">« 最初</a>' in html
+
+
+# The search form --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_search_form_has_one_button_and_its_urls_carry_no_empty_parameters(client, seed):
+    html = client.get("/").content.decode()
+    form = html[html.index('<form class="search"') : html.index("</form>")]
+    assert form.count("<button") == 1 and '<button type="submit">検索</button>' in form
+
+    # What a browser sends: every field, and the first option of a <select> none of whose options is selected.
+    sent = [(name, "停戦" if name == "q" else value) for name, value in form_fields(html)] + [("sort", "new")]
+    assert [name for name, _ in sent] == ["q", "date_from", "date_to", "topic", "part", "sort"]
+    response = client.get("/?" + urlencode(sent))
+    assert (response.status_code, response["Location"]) == (302, "/?q=%E5%81%9C%E6%88%A6")
+    assert client.get("/?q=&part=&sort=new")["Location"] == "/"
+    assert client.get("/?q=停戦&sort=old&topic=")["Location"] == "/?q=%E5%81%9C%E6%88%A6&sort=old"
+    assert client.get("/quotes/?q=&sort=new&lang=")["Location"] == "/quotes/"
+    assert client.get("/sources/?name=&sort=quotes")["Location"] == "/sources/"
+    assert client.get("/?q=停戦&sort=old").status_code == 200  # nothing to take out: the page itself

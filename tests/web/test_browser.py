@@ -72,6 +72,7 @@ def test_a_researcher_finds_what_one_outlet_said_about_a_word_in_a_month(page, s
     page.get_by_label("検索語").fill("台湾")
     page.get_by_label("検索語").press("Enter")  # 1
     page.wait_for_url("**/?q=*")
+    assert page.url.endswith("/?q=%E5%8F%B0%E6%B9%BE")  # the form's empty fields left out (posts/web/canonical.py)
     assert page.get_by_role("heading", name="「台湾」の検索結果: 4件").is_visible()
 
     page.locator(".facets").get_by_role("link", name="阿波羅新聞網").click()  # 2

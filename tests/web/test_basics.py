@@ -272,3 +272,26 @@ def test_the_search_form_has_one_button_and_its_urls_carry_no_empty_parameters(c
     assert client.get("/quotes/?q=&sort=new&lang=")["Location"] == "/quotes/"
     assert client.get("/sources/?name=&sort=quotes")["Location"] == "/sources/"
     assert client.get("/?q=停戦&sort=old").status_code == 200  # nothing to take out: the page itself
+
+
+# Focus ------------------------------------------------------------------------------------------------------------------
+
+
+def contrast(one: str, other: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted([luminance(one), luminance(other)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_focus_rings_have_3_to_1_against_the_page_backgrounds():
+    css = (ROOT / "static/css/archive.css").read_text()
+    colours = dict(re.findall(r"--(paper|soft|mark): (#[0-9a-f]{6})", css))
+    rings = re.findall(r"[^{}]*:focus[^{}]*\{[^}]*outline: \d+px solid (#[0-9a-fA-F]{6})", css)
+    assert rings
+    for ring in rings:
+        for name in ("paper", "soft", "mark"):
+            assert contrast(ring, colours[name]) >= 3, (ring, name)

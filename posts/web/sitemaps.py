@@ -52,7 +52,7 @@ class ListSitemap(Sitemap):
     """The lists a reader starts from."""
 
     def items(self) -> list[str]:
-        return ["post_list", "quote_list", "source_list", "topic_list"]
+        return ["post_list", "quote_list", "source_list", "topic_list", "archive_index"]
 
     def location(self, name: str) -> str:
         return reverse(name)

@@ -79,7 +79,7 @@ def test_head_answers_like_get_on_every_kind_of_page(client, seed):
     urls = [
         "/", "/?q=停戦", f"/posts/{seed.pk}/", "/quotes/", "/quotes/?q=停戦", "/quotes/facets/source/",
         "/search/facets/source/", f"/links/?url={seed.links.first().url}", "/sources/", source.get_absolute_url(),
-        "/topics/", topic.get_absolute_url(), "/archive/2025/", "/archive/2025/8/",
+        "/topics/", topic.get_absolute_url(), "/archive/", "/archive/2025/", "/archive/2025/8/",
         "/feed/", f"{source.get_absolute_url()}feed/", f"{topic.get_absolute_url()}feed/", "/search/feed/?q=停戦",
         "/posts.json", "/posts.csv", f"/posts/{seed.pk}.json", "/quotes.json", "/quotes.csv", "/sources.json",
         "/robots.txt", "/sitemap.xml", "/sitemap-posts.xml", "/healthz", "/admin/login/",
@@ -156,7 +156,7 @@ def test_the_sitemap_lists_posts_sources_topics_and_archive_pages(client, seed):
     urls = "".join(client.get(f"/sitemap-{section}.xml").content.decode() for section in
                    ["lists", "posts", "sources", "topics", "archive"])
     source, topic = seed.quotes.first().source, seed.topics.first()
-    for path in ["/", "/quotes/", f"/posts/{seed.pk}/", source.get_absolute_url(), topic.get_absolute_url(),
+    for path in ["/", "/quotes/", "/archive/", f"/posts/{seed.pk}/", source.get_absolute_url(), topic.get_absolute_url(),
                  "/archive/2025/", "/archive/2025/8/"]:
         assert f"<loc>http://testserver{path}</loc>" in urls, path
     assert f"<lastmod>{timezone.localdate(seed.updated_at):%Y-%m-%d}</lastmod>" in urls

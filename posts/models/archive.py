@@ -15,7 +15,7 @@ from django.db import connection, models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from posts.models.lookups import Lexemes
 
@@ -240,6 +240,12 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("post_detail", args=[self.pk])
+
+    def summary(self, length: int = 120) -> str:
+        """The start of the commentary (or of the article, or the title) on one line: the page's description and
+        its link preview."""
+        text = " ".join((self.commentary or self.article_body or self.title).split())
+        return Truncator(text).chars(length)
 
     def older(self) -> "Post | None":
         """The post before this one in the archive's order."""

@@ -117,3 +117,22 @@ def test_the_contents_links_land_on_their_targets(context_for, archive, width):
     page.locator("#commentary").get_by_role("link", name="目次へ").click()
     page.wait_for_function("location.hash === '#contents'")
     assert -2 <= page.evaluate("document.querySelector('#contents').getBoundingClientRect().top") < 100
+
+
+def test_a_phone_reaches_the_facets_folded_above_the_results_and_a_desktop_sees_them_open(context_for, archive):
+    phone = context_for(390)
+    phone.goto("/?q=停戦")
+    fold = phone.locator(".facets summary")
+    results = phone.locator("#results-heading")
+    assert fold.bounding_box()["y"] < results.bounding_box()["y"]
+    source = phone.locator(".facets").get_by_role("link", name="阿波羅新聞網")
+    assert not source.is_visible()
+    fold.click()
+    assert source.is_visible()
+
+    desktop = context_for(1280)
+    desktop.goto("/?q=停戦")
+    assert not desktop.locator(".facets summary").is_visible()
+    assert desktop.locator(".facets").get_by_role("link", name="阿波羅新聞網").is_visible()
+    facets, results = desktop.locator(".facets").bounding_box(), desktop.locator(".results").bounding_box()
+    assert facets["x"] > results["x"] + results["width"] - 1  # beside the results, on the right

@@ -104,7 +104,8 @@ TEMPLATES = [
 # Widgets render through TEMPLATES, so that templates/ can hold the search form's own (posts/web/filters.py: Select).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-# Database: DATABASE_URL when given; otherwise the embedded server in var/.
+# Database: DATABASE_URL when given; otherwise the embedded server in var/, whose packages only a connection needs:
+# collectstatic runs without either (the Docker image's build, archive/embedded_db/base.py).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:

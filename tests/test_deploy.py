@@ -48,6 +48,23 @@ def test_without_database_url_the_embedded_server_is_used():
     assert done.stdout.strip().splitlines()[-1] == "archive.embedded_db", done.stderr
 
 
+def test_without_the_embedded_packages_only_a_connection_needs_them():
+    # As in the Docker image, which installs no `embedded` extra and collects static files without DATABASE_URL.
+    code = (
+        "import sys; sys.modules['fasteners'] = None\n"  # not installed
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "try:\n    connection.ensure_connection()\nexcept Exception as error:\n    print(type(error).__name__, error)\n"
+    )
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**base, "DJANGO_SETTINGS_MODULE": "archive.settings", "DJANGO_DEBUG": "true",
+                               "DATABASE_URL": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ImproperlyConfigured DATABASE_URL is not set and the embedded PostgreSQL is not "
+                                  "installed (import of fasteners halted"), done.stdout
+
+
 def test_a_missing_secret_key_outside_debug_is_a_clear_error():
     env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
     done = manage("check", **env, DJANGO_SECRET_KEY="")

@@ -101,7 +101,9 @@ def test_docker_compose_wires_web_to_a_healthy_postgres_18():
     assert db["image"] == "postgres:18"
     volume = db["volumes"][0].split(":")
     assert volume[0] in compose["volumes"] and volume[1] == "/var/lib/postgresql"
-    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    # Over TCP: the image's start-up server, on a fresh volume, answers on the Unix socket only.
+    assert "pg_isready -h 127.0.0.1 " in " ".join(db["healthcheck"]["test"])
+    assert db["restart"] == web["restart"] == "unless-stopped"
 
     assert web["build"] == "."
     assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
@@ -113,6 +115,17 @@ def test_docker_compose_wires_web_to_a_healthy_postgres_18():
     assert command.index("migrate") < command.index("import_posts seeds/") < command.index("gunicorn archive.wsgi")
     assert "import_posts seeds/ || true" in command  # a bad seed file does not keep the site down
     assert web["ports"] == ["127.0.0.1:8000:8000"]
+    assert web["healthcheck"]["test"][:2] == ["CMD", "python"]  # the image has no curl
+    assert "http://127.0.0.1:8000/healthz" in web["healthcheck"]["test"][-1]  # run by tests/test_docker.py
+
+
+def test_compose_sizes_postgresql_as_the_operations_guide_says():
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["db"]["command"].split()
+    assert command[0] == "postgres"
+    settings = [value for flag, value in zip(command[1::2], command[2::2]) if flag == "-c"]
+    assert {setting.split("=")[0] for setting in settings} == {"shared_buffers", "effective_cache_size", "work_mem"}
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    assert [setting for setting in settings if f"`{setting}`" not in guide] == []
 
 
 def test_the_image_serves_with_gunicorn_and_collected_static_files():

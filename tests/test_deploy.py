@@ -94,6 +94,21 @@ def test_the_forwarded_protocol_is_trusted_only_behind_https():
     assert plain.stdout.strip().splitlines()[-1] == "None"
 
 
+def test_a_health_check_over_plain_http_is_answered_not_redirected():
+    from urllib.parse import urlsplit, urlunsplit
+
+    from tests.conftest import database_url
+
+    server = urlunsplit(urlsplit(database_url())._replace(path="/postgres"))
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='127.0.0.1:8000');"
+        "print(c.get('/healthz').status_code, c.get('/').status_code)"
+    )
+    done = manage("shell", "-c", code, **{**PRODUCTION, "DATABASE_URL": server,
+                                          "DJANGO_ALLOWED_HOSTS": "archive.example.org,127.0.0.1"})
+    assert done.stdout.strip().splitlines()[-1] == "200 301", done.stderr  # HTTPS is on: other pages redirect
+
+
 def test_docker_compose_wires_web_to_a_healthy_postgres_18():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     db, web = compose["services"]["db"], compose["services"]["web"]

@@ -108,7 +108,8 @@ TEMPLATES = [
 # Widgets render through TEMPLATES, so that templates/ can hold the search form's own (posts/web/filters.py: Select).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-# Database: DATABASE_URL when given; otherwise the embedded server in var/.
+# Database: DATABASE_URL when given; otherwise the embedded server in var/, whose packages only a connection needs:
+# collectstatic runs without either (the Docker image's build, archive/embedded_db/base.py).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:
@@ -212,6 +213,7 @@ SEARCH_RATE = env.str("DJANGO_SEARCH_RATE", default="30/m")
 HTTPS = env_flag("DJANGO_HTTPS", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # health checks ask gunicorn itself, over plain HTTP (docker-compose.yml)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if HTTPS else 0)

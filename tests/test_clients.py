@@ -76,11 +76,11 @@ def https(settings):
 
 @pytest.mark.django_db
 def test_the_forwarded_protocol_is_believed_from_a_trusted_proxy(https, behind_proxies):
-    response = Client(REMOTE_ADDR="10.0.0.2").get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+    response = Client(REMOTE_ADDR="10.0.0.2").get("/", HTTP_X_FORWARDED_PROTO="https")
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
 def test_the_forwarded_protocol_from_anybody_else_is_ignored(https, behind_proxies):
-    response = Client(REMOTE_ADDR="198.51.100.7").get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+    response = Client(REMOTE_ADDR="198.51.100.7").get("/", HTTP_X_FORWARDED_PROTO="https")
     assert response.status_code == 301 and response["Location"].startswith("https://")

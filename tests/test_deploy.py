@@ -48,6 +48,23 @@ def test_without_database_url_the_embedded_server_is_used():
     assert done.stdout.strip().splitlines()[-1] == "archive.embedded_db", done.stderr
 
 
+def test_without_the_embedded_packages_only_a_connection_needs_them():
+    # As in the Docker image, which installs no `embedded` extra and collects static files without DATABASE_URL.
+    code = (
+        "import sys; sys.modules['fasteners'] = None\n"  # not installed
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "try:\n    connection.ensure_connection()\nexcept Exception as error:\n    print(type(error).__name__, error)\n"
+    )
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**base, "DJANGO_SETTINGS_MODULE": "archive.settings", "DJANGO_DEBUG": "true",
+                               "DATABASE_URL": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ImproperlyConfigured DATABASE_URL is not set and the embedded PostgreSQL is not "
+                                  "installed (import of fasteners halted"), done.stdout
+
+
 def test_a_missing_secret_key_outside_debug_is_a_clear_error():
     env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
     done = manage("check", **env, DJANGO_SECRET_KEY="")
@@ -77,6 +94,21 @@ def test_the_forwarded_protocol_is_trusted_only_behind_https():
     assert plain.stdout.strip().splitlines()[-1] == "None"
 
 
+def test_a_health_check_over_plain_http_is_answered_not_redirected():
+    from urllib.parse import urlsplit, urlunsplit
+
+    from tests.conftest import database_url
+
+    server = urlunsplit(urlsplit(database_url())._replace(path="/postgres"))
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='127.0.0.1:8000');"
+        "print(c.get('/healthz').status_code, c.get('/').status_code)"
+    )
+    done = manage("shell", "-c", code, **{**PRODUCTION, "DATABASE_URL": server,
+                                          "DJANGO_ALLOWED_HOSTS": "archive.example.org,127.0.0.1"})
+    assert done.stdout.strip().splitlines()[-1] == "200 301", done.stderr  # HTTPS is on: other pages redirect
+
+
 def test_docker_compose_wires_web_to_a_healthy_postgres_18():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     db, web = compose["services"]["db"], compose["services"]["web"]
@@ -84,7 +116,9 @@ def test_docker_compose_wires_web_to_a_healthy_postgres_18():
     assert db["image"] == "postgres:18"
     volume = db["volumes"][0].split(":")
     assert volume[0] in compose["volumes"] and volume[1] == "/var/lib/postgresql"
-    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    # Over TCP: the image's start-up server, on a fresh volume, answers on the Unix socket only.
+    assert "pg_isready -h 127.0.0.1 " in " ".join(db["healthcheck"]["test"])
+    assert db["restart"] == web["restart"] == "unless-stopped"
 
     assert web["build"] == "."
     assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
@@ -96,6 +130,17 @@ def test_docker_compose_wires_web_to_a_healthy_postgres_18():
     assert command.index("migrate") < command.index("import_posts seeds/") < command.index("gunicorn archive.wsgi")
     assert "import_posts seeds/ || true" in command  # a bad seed file does not keep the site down
     assert web["ports"] == ["127.0.0.1:8000:8000"]
+    assert web["healthcheck"]["test"][:2] == ["CMD", "python"]  # the image has no curl
+    assert "http://127.0.0.1:8000/healthz" in web["healthcheck"]["test"][-1]  # run by tests/test_docker.py
+
+
+def test_compose_sizes_postgresql_as_the_operations_guide_says():
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["db"]["command"].split()
+    assert command[0] == "postgres"
+    settings = [value for flag, value in zip(command[1::2], command[2::2]) if flag == "-c"]
+    assert {setting.split("=")[0] for setting in settings} == {"shared_buffers", "effective_cache_size", "work_mem"}
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    assert [setting for setting in settings if f"`{setting}`" not in guide] == []
 
 
 def test_the_image_serves_with_gunicorn_and_collected_static_files():

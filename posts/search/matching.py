@@ -27,9 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
+from psycopg import errors
 
 from posts.models import Passage
 from posts.models.lookups import Lexemes
@@ -51,9 +52,13 @@ class Budget:
 
     Each lookup of a term is bounded by the index (one bitmap scan), but ten terms that nearly every passage holds
     cost ten full scans: past the budget, the next lookup is not started and the search stops with SearchTooBroad.
-    Its database time is then at most the budget plus one lookup, whatever the terms.
+    The first lookup always runs to its end (one term is never too broad; statement_timeout is its backstop). Each
+    later one may run past the budget by OVERRUN of it and no more: PostgreSQL cancels it then (its
+    statement_timeout, `timeout_ms`), which also stops with SearchTooBroad. A search's lookups take at most the
+    longer of one lookup and (1 + OVERRUN) × the budget, whatever the terms and however slow the machine.
     """
 
+    OVERRUN = 0.8
     clock = staticmethod(time.perf_counter)
 
     def __init__(self, ms: int | None = None):
@@ -65,6 +70,14 @@ class Budget:
         """Whether more may be spent (always, when the budget is 0: no limit)."""
         return not self.seconds or self.spent <= self.seconds
 
+    @property
+    def timeout_ms(self) -> int | None:
+        """The statement_timeout of the next lookup: what is left, and the overrun (None: the first lookup, or no
+        budget)."""
+        if not self.seconds or not self.spent:
+            return None
+        return max(1, round((self.seconds * (1 + self.OVERRUN) - self.spent) * 1000))
+
     @contextmanager
     def spending(self):
         if not self.left:
@@ -72,13 +85,18 @@ class Budget:
         started = self.clock()
         try:
             yield
+        except OperationalError as error:
+            if isinstance(error.__cause__, errors.QueryCanceled):
+                raise SearchTooBroad(f"a lookup ran past {self.seconds * (1 + self.OVERRUN) * 1000:.0f} ms") from error
+            raise
         finally:
             self.spent += self.clock() - started
 
 
 @contextmanager
-def search_plans():
-    """Make PostgreSQL search through the GIN index (a bitmap scan), whatever it estimates.
+def search_plans(timeout_ms: int | None = None):
+    """Make PostgreSQL search through the GIN index (a bitmap scan), whatever it estimates; with `timeout_ms`,
+    cancel what runs longer (a Budget's, QueryCanceled).
 
     For frequent or prefix terms the planner may otherwise pick a table scan, or a
     scan of another index, that makes the lexemes of every passage it reads (~0.3 ms
@@ -87,10 +105,11 @@ def search_plans():
     """
     with transaction.atomic(), connection.cursor() as cursor:
         # No parallel workers and no JIT: starting either costs more than these scans (5 to 60 ms).
-        # One round trip for the four settings.
+        # One round trip for the settings.
+        timeout = f"; SET LOCAL statement_timeout = {int(timeout_ms)}" if timeout_ms else ""
         cursor.execute(
             "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
-            " SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"
+            " SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off" + timeout
         )
         yield
 
@@ -140,12 +159,12 @@ class TermHits:
     weights: dict[int, int] = field(default_factory=dict)
 
     @classmethod
-    def find(cls, term: Term, scope: Scope = Scope(), of: str = POSTS) -> TermHits:
+    def find(cls, term: Term, scope: Scope = Scope(), of: str = POSTS, timeout_ms: int | None = None) -> TermHits:
         found = matching(term, scope).order_by()
         if of == QUOTES:
             found = found.filter(quote__isnull=False)
         title = Q(part=Passage.Part.TITLE)
-        with search_plans():
+        with search_plans(timeout_ms):
             if not term.match.checked:
                 rows = found.values_list(of).annotate(n=Count("id"), titles=Count("id", filter=title))
                 weights = {key: n + (TITLE_WEIGHT - 1) * titles for key, n, titles in rows}
@@ -161,7 +180,7 @@ class TermHits:
     def posts(self) -> set[int]:
         return set(self.passages)
 
-    def holding(self, post_ids: Iterable[int]) -> set[int]:
+    def holding(self, post_ids: Iterable[int], timeout_ms: int | None = None) -> set[int]:
         """Those of `post_ids` that hold the term.
 
         A phrase is read in two rounds: the first candidate passage of each post, then the other candidates
@@ -171,13 +190,13 @@ class TermHits:
         candidates = [pk for pk in post_ids if pk in self.passages]
         if not self.term.match.checked or not candidates:
             return set(candidates)
-        held = self._read([self.passages[pk][0] for pk in candidates])
+        held = self._read([self.passages[pk][0] for pk in candidates], timeout_ms)
         rest = [passage for pk in candidates if pk not in held for passage in self.passages[pk][1:]]
-        return held | self._read(rest) if rest else held
+        return held | self._read(rest, timeout_ms) if rest else held
 
-    def _read(self, passage_ids: list[int]) -> set[int]:
+    def _read(self, passage_ids: list[int], timeout_ms: int | None = None) -> set[int]:
         """The posts (or quotes) of those of these passages that hold the term."""
-        with search_plans():
+        with search_plans(timeout_ms):
             read = holding(Passage.objects.filter(id__any=passage_ids), self.term)
             return set(read.distinct().values_list(self.of, flat=True))
 
@@ -194,7 +213,7 @@ class Lookup:
 
         def find(term: Term, scope: Scope) -> TermHits:
             with self.budget.spending():
-                return TermHits.find(term, scope, of)
+                return TermHits.find(term, scope, of, self.budget.timeout_ms)
 
         # A negated term excludes the posts (or quotes) that have it anywhere, whatever the scope.
         self.positive = [[find(term, scope) for term in clause.terms] for clause in query.positive]
@@ -216,16 +235,16 @@ class Lookup:
             found = found.exclude(id__any=unwanted)
         return found
 
-    def check(self, post_ids: list[int]) -> list[int]:
+    def check(self, post_ids: list[int], timeout_ms: int | None = None) -> list[int]:
         """Those of `post_ids` (from `narrow`) that match, in the same order."""
         kept = set(post_ids)
         for clause in self.positive:
             if any(hits.term.match.checked for hits in clause):
-                kept = set().union(*(hits.holding(kept) for hits in clause))
+                kept = set().union(*(hits.holding(kept, timeout_ms) for hits in clause))
         for clause in self.negative:
             for hits in clause:
                 if hits.term.match.checked:
-                    kept -= hits.holding(kept)
+                    kept -= hits.holding(kept, timeout_ms)
         return [pk for pk in post_ids if pk in kept]
 
     def first(self, ordered_ids: list[int], limit: int) -> list[int]:
@@ -241,7 +260,7 @@ class Lookup:
         while start < len(ordered_ids) and len(found) < limit:
             size = max(MIN_BATCH, math.ceil((limit - len(found)) * HEADROOM / share))
             with self.budget.spending():
-                found += self.check(ordered_ids[start : start + size])
+                found += self.check(ordered_ids[start : start + size], self.budget.timeout_ms)
             start += size
             share = max(len(found) / start, MIN_SHARE)
         return found[:limit]

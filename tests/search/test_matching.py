@@ -48,7 +48,7 @@ def test_first_reads_candidates_in_order_and_stops_once_it_has_enough(posts, mon
     (hits,) = lookup.positive[0]
     read = []
     holding = hits.holding
-    monkeypatch.setattr(hits, "holding", lambda ids: read.append(sorted(ids)) or holding(ids))
+    monkeypatch.setattr(hits, "holding", lambda ids, timeout_ms=None: read.append(sorted(ids)) or holding(ids))
     assert lookup.first(ordered, 2) == [posts[7], posts[6]]
     assert read == [sorted([posts[7], posts[6], posts[5]])]  # 2 wanted, 5% more read: 3 posts; both hits, done
     read.clear()
@@ -64,7 +64,7 @@ def test_a_phrase_is_read_in_its_first_candidate_passage_then_in_the_others(post
     assert len(hits.passages[later]) > 1  # the title, then the quote: both have the phrase's bigrams
     read = []
     _read = hits._read
-    monkeypatch.setattr(hits, "_read", lambda ids: read.append(sorted(ids)) or _read(ids))
+    monkeypatch.setattr(hits, "_read", lambda ids, timeout_ms=None: read.append(sorted(ids)) or _read(ids))
     assert hits.holding([later, posts[7], posts[2]]) == {later, posts[7]}
     first = sorted(hits.passages[pk][0] for pk in (later, posts[7], posts[2]))
     assert read == [first, sorted(hits.passages[later][1:] + hits.passages[posts[2]][1:])]

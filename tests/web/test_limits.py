@@ -79,6 +79,25 @@ def test_a_lookup_stops_once_its_budget_is_spent(seed):
     assert len(lookup.positive) == 3
 
 
+def test_a_lookup_may_overrun_the_budget_by_its_overrun_and_no_more():
+    budget = Budget(ms=500)
+    assert budget.timeout_ms is None  # the first lookup runs to its end
+    budget.spent = 0.1
+    assert budget.timeout_ms == 800
+    budget.spent = 0.6
+    assert budget.timeout_ms == 300 and budget.left is False
+    assert Budget(ms=0).timeout_ms is None
+
+
+def test_postgresql_cancels_a_lookup_past_the_overrun_and_the_search_is_too_broad():
+    budget = Budget(ms=100)
+    budget.spent = 0.01  # a first lookup took 10 ms: the next may take 170
+    with pytest.raises(SearchTooBroad), budget.spending(), matching.search_plans(budget.timeout_ms):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(5)")
+    assert 0.17 <= budget.spent < 2  # cancelled at 180 ms in all, not after 5 s
+
+
 def test_a_budget_of_zero_is_no_budget(seed):
     assert len(Lookup(parse_query("停戦 関税 台湾"), budget=Budget(ms=0)).positive) == 3
 
@@ -101,7 +120,7 @@ def test_one_term_is_never_too_broad(client, seed, settings):
 
 
 def test_a_statement_timeout_becomes_the_same_503(client, seed, monkeypatch):
-    def slow(term, scope, of):
+    def slow(term, scope, of, timeout_ms=None):
         with transaction.atomic(), connection.cursor() as cursor:  # as TermHits.find's own (search_plans)
             cursor.execute("SET LOCAL statement_timeout = 50")
             cursor.execute("SELECT pg_sleep(2)")

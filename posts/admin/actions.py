@@ -112,9 +112,9 @@ def merge_into(target: Source, others: list[Source]) -> int:
         Post.objects.filter(article_outlet__in=merged).update(article_outlet=target)
         for post in Post.objects.filter(corrections__has_key="quotes"):
             corrections = post.corrections["quotes"].values()
-            if any(c["source"] in merged for c in corrections):
+            if any(c.get("source") in merged for c in corrections):
                 for correction in corrections:
-                    if correction["source"] in merged:
+                    if correction.get("source") in merged:
                         correction["source"] = target.pk
                 post.save(update_fields=["corrections"])
         for other in others:
@@ -127,7 +127,7 @@ def merge_into(target: Source, others: list[Source]) -> int:
 
 def _corrected_outlet(corrected: dict, position: int, parsed_outlet: str) -> str:
     correction = corrected.get("quotes", {}).get(str(position))
-    if correction is None:
+    if correction is None or "source" not in correction:
         return parsed_outlet
     source = Source.objects.filter(pk=correction["source"]).first()
     return source.name if source else ""

@@ -98,3 +98,13 @@ def test_a_corrected_original_title_has_its_own_language(importer):  # noqa: F81
     change(importer, post, **{"quotes-3-original_title": "Ukraine's big turn: the Netherlands sends 500 million euros"})
     quote = post.quotes.get(position=4)
     assert (quote.lang, quote.title_lang) == ("en", "en")
+
+
+def test_the_reparse_preview_shows_no_change_for_corrected_titles(importer):  # noqa: F811
+    from posts.admin.actions import reparse_changes
+
+    post = import_file(SEED).post
+    change(importer, post, **{"quotes-3-original_title": CORRECTED, "quotes-3-translated_title": TRANSLATED})
+    post.refresh_from_db()
+    assert titles(post, 4) == (CORRECTED, TRANSLATED)
+    assert reparse_changes(post) == []

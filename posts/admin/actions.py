@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 
 from posts.ingest.dates import iso
 from posts.ingest.importing import FAILED, plan_text, reparse
+from posts.ingest.previews import planned_parts
 from posts.models import Post, Quote, Source
 
 
@@ -50,12 +51,13 @@ def reparse_changes(post: Post) -> list[tuple[str, str, str]]:
         ("公開日", _iso(post.published_on), corrected.get("published_on", _iso(parsed.published_on))),
         ("引用の数", str(len(quotes)), str(len(parsed.quotes))),
     ]
-    for n, (quote, new) in enumerate(zip(quotes, parsed.quotes), start=1):
+    planned = planned_parts(post, parsed).quotes  # as the re-parse will store them, the corrections applied
+    for n, (quote, new, after) in enumerate(zip(quotes, parsed.quotes, planned), start=1):
         rows += [
             (f"引用{n}の日付", _iso(quote.date), _iso(new.date)),
-            (f"引用{n}の情報源", quote.source.name if quote.source else "", _corrected_outlet(corrected, n, new.outlet)),
-            (f"引用{n}の原題", quote.original_title, new.original_title),
-            (f"引用{n}の訳題", quote.translated_title, new.title),
+            (f"引用{n}の情報源", quote.source.name if quote.source else "", after.outlet),
+            (f"引用{n}の原題", quote.original_title, after.original_title),
+            (f"引用{n}の訳題", quote.translated_title, after.translated_title),
             (f"引用{n}の本文(文字数)", str(len(quote.body)), str(len(new.body))),
             (f"引用{n}の一言", quote.remark, new.remark),
         ]
@@ -112,9 +114,9 @@ def merge_into(target: Source, others: list[Source]) -> int:
         Post.objects.filter(article_outlet__in=merged).update(article_outlet=target)
         for post in Post.objects.filter(corrections__has_key="quotes"):
             corrections = post.corrections["quotes"].values()
-            if any(c["source"] in merged for c in corrections):
+            if any(c.get("source") in merged for c in corrections):
                 for correction in corrections:
-                    if correction["source"] in merged:
+                    if correction.get("source") in merged:
                         correction["source"] = target.pk
                 post.save(update_fields=["corrections"])
         for other in others:
@@ -123,14 +125,6 @@ def merge_into(target: Source, others: list[Source]) -> int:
         Source.objects.filter(pk__in=merged).delete()
         target.save(update_fields=["aliases", "domains"])
     return len(others)
-
-
-def _corrected_outlet(corrected: dict, position: int, parsed_outlet: str) -> str:
-    correction = corrected.get("quotes", {}).get(str(position))
-    if correction is None:
-        return parsed_outlet
-    source = Source.objects.filter(pk=correction["source"]).first()
-    return source.name if source else ""
 
 
 def _unique(items: list[str], exclude: str = "") -> list[str]:

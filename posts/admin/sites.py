@@ -1,21 +1,30 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html_join
 
 from posts.admin import actions, importer
 from posts.admin.owners import own_batches, own_files
-from posts.ingest.importing import FAILED, reparse
+from posts.ingest.importing import FAILED, plan_text, reparse
 from posts.ingest.tagging import topic_reasons
 from posts.models import ImportBatch, ImportFile, Link, Post, Quote, Revision, Source, Topic
 
 
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = ["source", "original_title", "translated_title"]
+        widgets = {"original_title": forms.Textarea(attrs={"rows": 2}), "translated_title": forms.Textarea(attrs={"rows": 2})}
+
+
 class QuoteInline(admin.StackedInline):
-    """The post's quotes: what the parser read, but the outlet can be corrected."""
+    """The post's quotes: what the parser read, but the outlet and the titles can be corrected."""
 
     model = Quote
+    form = QuoteForm
     extra = 0
     fields = ["position", "date", "source", "outlet_as_written", "original_title", "translated_title", "body", "remark"]
-    readonly_fields = ["position", "date", "outlet_as_written", "original_title", "translated_title", "body", "remark"]
+    readonly_fields = ["position", "date", "outlet_as_written", "body", "remark"]
     autocomplete_fields = ["source"]
     can_delete = False
 
@@ -108,10 +117,13 @@ class PostAdmin(admin.ModelAdmin):
         post = form.instance
         if "topics" in form.changed_data:
             post.record_corrections(["topics"])
+        read_titles = None
         for formset in formsets:
             for quote_form in formset.forms:
-                if "source" in quote_form.changed_data:
-                    post.record_quote_correction(quote_form.instance)
+                if corrected := [name for name in quote_form.changed_data if name in QuoteForm.Meta.fields]:
+                    # The titles as the text reads them: a correction is found again by its quote's, when imported.
+                    read_titles = read_titles or [q.original_title for q in plan_text(post.raw_text).parsed.quotes]
+                    post.record_quote_correction(quote_form.instance, corrected, read_titles)
         post.save(update_fields=["corrections"])
         if form.has_changed() or any(formset.has_changed() for formset in formsets):
             # Through the write path, so that the search index and the topics follow the corrections.

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from posts.ingest.dates import iso
 from posts.ingest.decoding import RefusedFile, decode_post
-from posts.ingest.importing import FAILED, import_or_fail, plan_text
+from posts.ingest.importing import FAILED, UPDATED, import_or_fail, plan_text
+from posts.ingest.previews import changes
 from posts.ingest.sources import outlet_directory
 from posts.ingest.uploads import RefusedUpload, Upload
 from posts.models import ImportBatch, ImportFile, Source
@@ -109,5 +110,6 @@ def _summary(plan, known: set[str], duplicate_of: str | None) -> dict:
         "article_chars": len(parsed.article_body),
         "existing_post": plan.existing.pk if plan.existing else None,
         "kept_corrections": plan.existing.correction_lines() if plan.existing else [],
+        "changes": changes(plan.existing, parsed) if plan.outcome == UPDATED else None,
         "duplicate_of": duplicate_of,
     }

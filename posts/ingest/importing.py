@@ -255,7 +255,7 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
     post.passages.all().delete()  # first, so that deleting the quotes has no passages to cascade to
     post.quotes.all().delete()
     post.links.all().delete()
-    quotes = Quote.objects.bulk_create(
+    quotes = [
         Quote(
             post=post,
             position=position,
@@ -263,19 +263,22 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
             source=sources.get(q.outlet),
             outlet_as_written=q.outlet_as_written,
             original_title=q.original_title,
-            lang=title_language(q.original_title, _language(sources.get(q.outlet))),
-            title_lang=title_tag(q.original_title, _language(sources.get(q.outlet))),
             translated_title=q.title,
             body=q.body,
             remark=q.remark,
         )
         for position, q in enumerate(parsed.quotes, start=1)
-    )
+    ]
+    if post.apply_quote_corrections(quotes):  # before they are stored, so that a corrected title has its language
+        post.save(update_fields=["corrections"])
+    for quote in quotes:
+        quote.lang = title_language(quote.original_title, _language(quote.source))
+        quote.title_lang = title_tag(quote.original_title, _language(quote.source))
+    Quote.objects.bulk_create(quotes)
     Link.objects.bulk_create(
         _link(post, position, url, quotes[owner] if owner is not None else None)
         for position, (url, owner) in enumerate(zip(parsed.links, parsed.link_quotes), start=1)
     )
-    post.apply_quote_corrections(quotes)
     reindex(post, quotes)
     retag(post, Topic.objects.rules(), quotes)
     return post

@@ -292,12 +292,67 @@ class Post(models.Model):
             elif name == "topics":
                 self.corrections["topics"] = sorted(self.topics.values_list("id", flat=True))
 
-    def record_quote_correction(self, quote: "Quote") -> None:
-        """Remember a quote's corrected outlet, for the quote with this position and title."""
-        self.corrections.setdefault("quotes", {})[str(quote.position)] = {
-            "source": quote.source_id,
-            "original_title": quote.original_title,
-        }
+    # A quote's correction is corrections["quotes"][its position] = {"original_title": its original title as the
+    # text reads it, and what an admin set: "source" (an outlet's id, or None), "corrected_original_title",
+    # "corrected_translated_title"}. It is found again by the title as read, never by the corrected one.
+
+    def record_quote_correction(self, quote: "Quote", fields: Iterable[str], read_titles: list[str]) -> None:
+        """Remember what an admin set on a stored quote: its outlet ("source") or titles, as `fields` name them.
+
+        `read_titles` are the original titles of the post's quotes as its text reads them, in order: the
+        quote's own may be corrected already, or be what this correction changes.
+        """
+        matched = self.quote_corrections(read_titles)
+        self._move_quote_corrections(matched)
+        at = quote.position - 1
+        correction = matched[at] if at < len(matched) else None
+        if correction is None:
+            read = read_titles[at] if at < len(read_titles) else quote.original_title
+            correction = self.corrections.setdefault("quotes", {})[str(quote.position)] = {"original_title": read}
+        for name in fields:
+            if name == "source":
+                correction["source"] = quote.source_id
+            elif name in ("original_title", "translated_title"):
+                correction[f"corrected_{name}"] = getattr(quote, name)
+
+    def quote_corrections(self, read_titles: list[str]) -> list[dict | None]:
+        """For quotes whose original titles read these, in order, the correction of each, or None.
+
+        A correction is its position's quote's if that quote's title reads the same, else the first
+        other quote's that does (the text moved it); one correction a quote at most.
+
+            >>> Post(corrections={"quotes": {"2": {"original_title": "B", "source": 7}}}).quote_corrections(["B", "A"])
+            [{'original_title': 'B', 'source': 7}, None]
+        """
+        found: list[dict | None] = [None] * len(read_titles)
+        astray = []
+        for key, correction in sorted(self.corrections.get("quotes", {}).items(), key=lambda item: int(item[0])):
+            at = int(key) - 1
+            if 0 <= at < len(read_titles) and read_titles[at] == correction["original_title"]:
+                found[at] = correction
+            else:
+                astray.append(correction)
+        for correction in astray:
+            at = next((n for n, title in enumerate(read_titles) if found[n] is None and title == correction["original_title"]), None)
+            if at is not None:
+                found[at] = correction
+        return found
+
+    def _move_quote_corrections(self, matched: list[dict | None]) -> bool:
+        """Key each correction that found its quote by that quote's position; True if any moved.
+
+        A correction whose quote is gone from the text stays where it was, until a quote found there takes its place.
+        """
+        corrections = self.corrections.get("quotes", {})
+        moved = {str(n): correction for n, correction in enumerate(matched, start=1) if correction is not None}
+        placed = {id(correction) for correction in moved.values()}
+        for key, correction in corrections.items():
+            if id(correction) not in placed and key not in moved:
+                moved[key] = correction
+        if moved == corrections:
+            return False
+        self.corrections["quotes"] = dict(sorted(moved.items(), key=lambda item: int(item[0])))
+        return True
 
     def correction_lines(self) -> list[str]:
         """The corrections in words, for the admin."""
@@ -310,8 +365,13 @@ class Post(models.Model):
             names = Topic.objects.filter(id__in=self.corrections["topics"]).values_list("name", flat=True)
             lines.append(f"トピック: {'、'.join(names) or '(なし)'}")
         for position, correction in sorted(self.corrections.get("quotes", {}).items(), key=lambda item: int(item[0])):
-            source = Source.objects.filter(id=correction["source"]).first() if correction["source"] else None
-            lines.append(f"引用{position}の情報源: {source or '(なし)'}")
+            if "source" in correction:
+                source = Source.objects.filter(id=correction["source"]).first() if correction["source"] else None
+                lines.append(f"引用{position}の情報源: {source or '(なし)'}")
+            if "corrected_original_title" in correction:
+                lines.append(f"引用{position}の原題: {correction['corrected_original_title'] or '(なし)'}")
+            if "corrected_translated_title" in correction:
+                lines.append(f"引用{position}の訳題: {correction['corrected_translated_title'] or '(なし)'}")
         return lines
 
     def apply_corrections(self) -> None:
@@ -320,16 +380,23 @@ class Post(models.Model):
         if "published_on" in self.corrections:
             self.published_on = dt.date.fromisoformat(self.corrections["published_on"])
 
-    def apply_quote_corrections(self, quotes: list["Quote"]) -> None:
-        existing = set(Source.objects.filter(id__in=[c["source"] for c in self.corrections.get("quotes", {}).values()])
-                       .values_list("id", flat=True))
-        for position, correction in self.corrections.get("quotes", {}).items():
-            # The quote at that position, or else the one with that title (the text may have moved it).
-            quote = next((q for q in quotes if str(q.position) == position and q.original_title == correction["original_title"]), None)
-            quote = quote or next((q for q in quotes if q.original_title == correction["original_title"]), None)
-            if quote is not None and (correction["source"] is None or correction["source"] in existing):
-                quote.source_id = correction["source"]
-                quote.save(update_fields=["source"])
+    def apply_quote_corrections(self, quotes: list["Quote"]) -> bool:
+        """Set what an admin corrected on these quotes, as just read from the text and not stored yet.
+
+        Each correction is then keyed by its quote's position: True if one moved (the corrections need saving).
+        """
+        matched = self.quote_corrections([quote.original_title for quote in quotes])
+        sources = Source.objects.in_bulk([c["source"] for c in matched if c is not None and c.get("source") is not None])
+        for quote, correction in zip(quotes, matched):
+            if correction is None:
+                continue
+            # An outlet deleted since is no correction: the quote keeps the outlet it reads.
+            if "source" in correction and (correction["source"] is None or correction["source"] in sources):
+                quote.source = sources.get(correction["source"])
+            quote.original_title = correction.get("corrected_original_title", quote.original_title)
+            quote.translated_title = correction.get("corrected_translated_title", quote.translated_title)
+        return self._move_quote_corrections(matched)
+
 
 class Revision(models.Model):
     """An earlier text of a post, kept when an import replaced it: no imported text is ever lost."""

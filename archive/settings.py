@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_filters",
     "csp",
-    "axes",
+    "archive.apps.LoginRecordsConfig",  # django-axes, named in Japanese
     "django_ratelimit",
     "posts",
 ]

@@ -126,9 +126,9 @@ class PostAdmin(admin.ModelAdmin):
     def warning_count(self, post):
         return len(post.warnings)
 
-    @admin.display(description="修正", boolean=True)
+    @admin.display(description="修正")
     def corrected(self, post):
-        return bool(post.corrections)
+        return "あり" if post.corrections else ""  # words, not the boolean icon, whose alt text is "True"/"False"
 
     @admin.display(description="管理者の修正")
     def corrections_shown(self, post):

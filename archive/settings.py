@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # The pages' template tags live with the pages (posts/web/), not in an app's templatetags/.
-            "libraries": {"marks": "posts.web.marks"},
+            "libraries": {"marks": "posts.web.marks", "warnings": "posts.web.warning_tags"},
         },
     },
 ]
@@ -142,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
+# Our own catalogue first (parse warnings, third-party apps without Japanese): docs/operations.md, "Japanese".
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

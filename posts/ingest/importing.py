@@ -49,7 +49,7 @@ class ImportResult:
     outcome: str
     post: Post | None = None
     error: str = ""
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[dict, ...] = field(default=())  # as stored: posts/ingest/parsed.py, ParseWarning.to_dict
 
 
 def identity_key(title: str, content_hash: str) -> str:
@@ -248,7 +248,7 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
     post.content_hash = plan.digest
     post.source_file = Path(name).name[:255]
     post.encoding = encoding
-    post.warnings = [str(w) for w in parsed.warnings]
+    post.warnings = [w.to_dict() for w in parsed.warnings]
     post.apply_corrections()
     post.save()
 

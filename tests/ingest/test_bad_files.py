@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from posts.ingest.warning_text import warning_text
 from posts.models import ImportBatch, Post
 from posts.search.matching import search
 from posts.search.query import parse_query
@@ -74,9 +75,11 @@ def both(*checks):
 
 
 def warned(*expected):
+    """The post's warnings say these, as people read them."""
     def check(post):
+        shown = [warning_text(w) for w in post.warnings]
         for warning in expected:
-            assert warning in post.warnings, post.warnings
+            assert warning in shown, shown
 
     return check
 
@@ -116,12 +119,12 @@ CASES = {
     "undecodable": ("投稿".encode("utf-8") + b"\x81\x20\x82\x20abc\xef\xbf", Refused("文字コードを読み取れません")),
     "missing brackets": (
         "『題名(8/4日経)について\n8/4Reuters Tariffs rise=関税\nhttps://www.reuters.com/x\n".encode(),
-        warned("line 1: the title's 『』 do not pair up: kept as written",
-               "line 2: looks like a quote header without its <original=translation>: read as text"),
+        warned("1行目: 題名の『』が対になっていません: 書かれたとおりにしました",
+               "2行目: <原題=訳題> のない引用の見出しのようです: 本文として読みました"),
     ),
     "unbalanced <>": (
         "『題』(8/4日経 記者)について\n8/4Reuters<Tariffs <rise=関税\nhttps://www.reuters.com/x\n".encode(),
-        warned("line 2: no closing > in the quote header: the whole line is the title"),
+        warned("2行目: 引用の見出しに閉じる > がありません: 行全体を題としました"),
     ),
     "missing =": (  # a header without a translation is allowed: the original title alone
         "『題』(8/4日経 記者)について\n8/4Reuters<Tariffs rise>\nhttps://www.reuters.com/x\n".encode(),

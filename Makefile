@@ -34,10 +34,12 @@ tools:
 	@command -v wrk >/dev/null && command -v rg >/dev/null || { echo "Installing Debian's wrk and ripgrep for the benchmark"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk ripgrep >/dev/null; }
 
-# The browser tests drive Debian's Chromium (no browser download at run time).
+# The browser tests drive Debian's Chromium (no browser download at run time), with Japanese fonts so that their
+# screenshots (var/screenshots/) are legible, and inject npm's axe-core (package.json, pinned in package-lock.json).
 browser:
-	@[ -x "$(CHROMIUM)" ] || { echo "Installing Debian's chromium for the browser tests"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@[ -x "$(CHROMIUM)" ] && fc-list :lang=ja | grep -q . || { echo "Installing Debian's chromium and Japanese fonts for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; }
+	@[ -f node_modules/axe-core/axe.min.js ] || { echo "Installing axe-core from npm for the browser tests"; npm ci --no-audit --no-fund --silent; }
 
 setup: $(VENV)/.installed .env
 

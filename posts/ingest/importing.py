@@ -27,7 +27,7 @@ from posts.ingest.caps import Caps, lines_refusal, structure_refusal
 from posts.ingest.dates import status_id, status_time
 from posts.ingest.decoding import RefusedFile, decode_post, read_limited
 from posts.ingest.identity import Clues, file_name, identify
-from posts.ingest.languages import title_language
+from posts.ingest.languages import title_language, title_tag
 from posts.ingest.links import url_key
 from posts.ingest.outlets import OutletDirectory, url_host
 from posts.ingest.parser import ParsedPost, parse_post
@@ -263,7 +263,8 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
             source=sources.get(q.outlet),
             outlet_as_written=q.outlet_as_written,
             original_title=q.original_title,
-            lang=title_language(q.original_title),
+            lang=title_language(q.original_title, _language(sources.get(q.outlet))),
+            title_lang=title_tag(q.original_title, _language(sources.get(q.outlet))),
             translated_title=q.title,
             body=q.body,
             remark=q.remark,
@@ -294,3 +295,7 @@ def _link(post: Post, position: int, url: str, quote: Quote | None) -> Link:
         status_id=status,
         status_time=status_time(status) if status is not None else None,
     )
+
+
+def _language(source: Source | None) -> str:
+    return source.language if source else ""

@@ -167,6 +167,17 @@ class PostQuerySet(models.QuerySet):
             Q(id__in=Quote.objects.filter(source__in=sources).values("post_id")) | Q(article_outlet__in=sources)
         )
 
+    def months(self) -> list[tuple[dt.date, int]]:
+        """(first day of the month, posts that month), for the months with posts, oldest first."""
+        rows = (
+            self.order_by()
+            .annotate(month=TruncMonth("published_on"))
+            .values_list("month")
+            .annotate(count=Count("id"))
+            .order_by("month")
+        )
+        return list(rows)
+
 
 class Post(models.Model):
     """One daily commentary post, as parsed from its raw text."""
@@ -347,6 +358,10 @@ class Quote(models.Model):
     outlet_as_written = models.TextField("情報源(書かれたとおり)", blank=True)
     original_title = models.TextField("原題", blank=True)
     lang = models.CharField("原題の言語", max_length=5, choices=Language.choices, default=Language.OTHER)  # of the original title
+    title_lang = models.CharField(
+        "原題の言語タグ", max_length=16, blank=True,
+        help_text="ページの lang 属性に入る BCP 47 のタグ(en、zh-Hant など)。取り込みのときに原題の文字から読みます。",
+    )
     translated_title = models.TextField("訳題", blank=True)
     body = models.TextField("本文", blank=True)
     remark = models.TextField("引用への一言", blank=True, help_text="引用のリンクの後に書かれた、ブロガーの一言。")

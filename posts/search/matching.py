@@ -54,19 +54,26 @@ class Budget:
     Its database time is then at most the budget plus one lookup, whatever the terms.
     """
 
+    clock = staticmethod(time.perf_counter)
+
     def __init__(self, ms: int | None = None):
         self.seconds = (settings.SEARCH_BUDGET_MS if ms is None else ms) / 1000
         self.spent = 0.0
 
+    @property
+    def left(self) -> bool:
+        """Whether more may be spent (always, when the budget is 0: no limit)."""
+        return not self.seconds or self.spent <= self.seconds
+
     @contextmanager
     def spending(self):
-        if self.seconds and self.spent > self.seconds:
+        if not self.left:
             raise SearchTooBroad(f"spent {self.spent * 1000:.0f} ms of {self.seconds * 1000:.0f}")
-        started = time.perf_counter()
+        started = self.clock()
         try:
             yield
         finally:
-            self.spent += time.perf_counter() - started
+            self.spent += self.clock() - started
 
 
 @contextmanager

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from posts.web.months import DATES, range_label
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -52,14 +54,13 @@ def choices(params: QueryDict, name: str, rows: list[dict], counted: str = "post
     ]
 
 
-def chips(params: QueryDict, names: dict[str, dict[str, str]], dates: tuple[str, str] = ("date_from", "date_to")) -> list[Chip]:
+def chips(params: QueryDict, names: dict[str, dict[str, str]], dates: tuple[str, str] = DATES) -> list[Chip]:
     """A chip for each value of the filters in `names` ({parameter: {value: label}}) and for the date range."""
     found = []
     for name, labels in names.items():
         for value in params.getlist(name):
             if value in labels:
                 found.append(Chip(labels[value], toggled(params, name, value)))
-    start, end = (params.get(name, "") for name in dates)
-    if start or end:
-        found.append(Chip(f"{start or '…'} 〜 {end or '…'}", without(params, *dates)))
+    if label := range_label(params, dates):
+        found.append(Chip(label, without(params, *dates)))
     return found

@@ -17,6 +17,8 @@ from posts.web.results import CappedSearch, Result, Search
 from posts.web.sources import source_rows, source_summary
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# In the snippets column of the rows past what an export may read (CappedSearch.exported).
+SNIPPETS_OMITTED = "(抜粋は省略: 一度に書き出せる量を超えました。条件を絞ると表示されます)"
 
 
 @require_GET
@@ -26,7 +28,7 @@ def posts_json(request):
     if not search.valid:
         return _invalid_json(search)
     page = search.page(request.GET.get("page"))
-    return _page_json(request, search, page, [_summary(request, result) for result in search.results(page)])
+    return _page_json(request, search, page, [_summary(request, result) for result in search.results(page.object_list)])
 
 
 @require_GET
@@ -35,7 +37,7 @@ def posts_csv(request):
     search = Search(request.GET)
     if not search.valid:
         return _invalid_csv(search)
-    rows = (_summary(request, result) for result in search.results(search.page(1, per_page=search.cap)))
+    rows = ({**_summary(request, result), "omitted": result.snippets_omitted} for result in search.exported(search.results))
     return _csv(
         "posts.csv",
         ["id", "url", "title", "published_on", "article_date", "article_outlet", "article_author", "sources", "topics",
@@ -55,7 +57,7 @@ def quotes_json(request):
     if not search.valid:
         return _invalid_json(search)
     page = search.page(request.GET.get("page"))
-    return _page_json(request, search, page, [_quote(request, row) for row in search.rows(page)])
+    return _page_json(request, search, page, [_quote(request, row) for row in search.rows(page.object_list)])
 
 
 @require_GET
@@ -64,7 +66,7 @@ def quotes_csv(request):
     search = QuoteSearch(request.GET)
     if not search.valid:
         return _invalid_csv(search)
-    rows = (_quote(request, row) for row in search.rows(search.page(1, per_page=search.cap)))
+    rows = ({**_quote(request, row), "omitted": row.snippets_omitted} for row in search.exported(search.rows))
     return _csv(
         "quotes.csv",
         ["id", "post_id", "post_url", "position", "date", "outlet", "original_title", "translated_title", "lang",
@@ -197,6 +199,8 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
 
 
 def _snippet_cell(row: dict) -> str:
+    if row["omitted"]:
+        return SNIPPETS_OMITTED
     return " … ".join(f"[{s['where']}] {s['text']}" for s in row["snippets"])
 
 

@@ -4,11 +4,11 @@ the quote's own text (its titles, body and the blogger's remark on it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.core.paginator import Page
 from django.db.models import F, Prefetch
 from django.utils.functional import cached_property
 
@@ -70,6 +70,7 @@ class QuoteFilter(SearchFilter):
 class QuoteRow:
     quote: Quote
     snippets: list[tuple[str, list[tuple[str, bool]]]]  # (where, segments)
+    snippets_omitted: bool = False  # an export ran out of its budget before it read this quote's texts
 
 
 @dataclass
@@ -88,7 +89,7 @@ class QuoteSearch(CappedSearch):
         found = self.filterset.qs.order_by()
         lookup = None
         if self.query.clauses or self.query.parts:
-            lookup = Lookup(self.query, Scope(parts_named(self.query.parts)), of=QUOTES)
+            lookup = Lookup(self.query, Scope(parts_named(self.query.parts)), of=QUOTES, budget=self.budget)
             found = lookup.narrow(found)
         if self.filterset.order == "old":
             ordered = found.order_by(F("date").asc(nulls_last=True), "id")
@@ -104,18 +105,24 @@ class QuoteSearch(CappedSearch):
         counts["langs"] = [{**row, "name": names.get(row["slug"], row["slug"])} for row in counts["langs"]]
         return counts
 
-    def rows(self, page: Page) -> list[QuoteRow]:
-        """The quotes of a page of ids, with their post, outlet, links and snippets."""
+    def rows(self, ids: Sequence[int], texts: bool = True) -> list[QuoteRow]:
+        """The quotes of these ids (a page's, in its order), with their post, outlet, links and snippets; with
+        `texts` False, their bodies and remarks are not read and the snippets are marked omitted."""
         quotes = (
-            Quote.objects.filter(id__any=list(page.object_list))
+            Quote.objects.filter(id__any=list(ids))
             .select_related("post", "source")
             .defer("post__raw_text", "post__article_body", "post__commentary")
             .prefetch_related(Prefetch("links", queryset=Link.objects.order_by("position")))
-            .in_bulk()
         )
+        if not texts:
+            quotes = quotes.defer("body", "remark")
+        found = quotes.in_bulk()
         terms = self.query.highlight_terms
-        return [QuoteRow(quotes[pk], quote_snippets(quotes[pk], terms) if terms else [])
-                for pk in page.object_list if pk in quotes]
+        return [
+            QuoteRow(found[pk], quote_snippets(found[pk], terms) if terms and texts else [],
+                     snippets_omitted=bool(terms) and not texts)
+            for pk in ids if pk in found
+        ]
 
 
 def quote_snippets(quote: Quote, terms, limit: int = SNIPPETS_PER_QUOTE) -> list[tuple[str, list[tuple[str, bool]]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,15 +14,17 @@ from django.utils.functional import cached_property
 from posts.models import Passage, Post, Quote
 from posts.search import snippets
 from posts.search.facets import facet_counts
-from posts.search.matching import Lookup
+from posts.search.matching import Budget, Lookup
 from posts.search.ranking import relevance
 from posts.search.scope import Scope
 from posts.web.choices import Chip, chips, choices
 from posts.web.filters import PART_CHOICES, PostFilter
+from posts.web.months import year_choices
 from posts.web.suggestions import OutletSuggestion, outlet_suggestions
 
 PER_PAGE = 20
 SNIPPETS_PER_POST = 3
+EXPORT_BATCH = 100  # an export reads its rows' texts (for the snippets) this many at a time
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,20 @@ class Result:
     post: Post
     title: list[tuple[str, bool]]  # the title as (text, matched) segments
     snippets: list[Snippet] = field(default_factory=list)
+    snippets_omitted: bool = False  # an export ran out of its budget before it read this post's texts
 
 
 @dataclass
 class CappedSearch:
     """A search that runs once, for the ids of what matches in the order asked for, up to `cap`: past that it
-    says "1,000件以上", pages stop, and the facets count the first 1,000. Subclasses give `found_ids`."""
+    says "1,000件以上", pages stop, and the facets count the first 1,000. Subclasses give `found_ids`.
+
+    Its `budget` bounds the time it spends looking its terms up (posts/search/matching.py), and then what an
+    export spends reading texts for snippets (`exported`)."""
 
     params: QueryDict
     cap: int = field(default_factory=lambda: settings.SEARCH_RESULTS_CAP)
+    budget: Budget = field(default_factory=Budget)
 
     @property
     def valid(self) -> bool:
@@ -90,6 +98,21 @@ class CappedSearch:
         """A page of ids."""
         return Paginator(self.ids, per_page).get_page(number)
 
+    def exported(self, rows: Callable[..., list]) -> Iterator:
+        """Every row the search counts, for an export: `rows(ids)` with snippets, EXPORT_BATCH at a time, while the
+        budget lasts, then `rows(ids, texts=False)`, which reads no text and marks its rows' snippets omitted.
+
+        A thousand posts of the longest kind hold hundreds of megabytes: this is what keeps an export of the
+        broadest search within the same time as its lookups (at most the budget plus one batch)."""
+        for start in range(0, len(self.ids), EXPORT_BATCH):
+            batch = self.ids[start : start + EXPORT_BATCH]
+            if self.budget.left:
+                with self.budget.spending():
+                    found = rows(batch)
+            else:
+                found = rows(batch, texts=False)
+            yield from found
+
 
 @dataclass
 class Search(CappedSearch):
@@ -106,7 +129,7 @@ class Search(CappedSearch):
         if not self.valid:
             return []
         found = self.filterset.qs.order_by()
-        lookup = Lookup(self.query, self.filterset.within) if self.query else None
+        lookup = Lookup(self.query, self.filterset.within, budget=self.budget) if self.query else None
         if lookup:
             found = lookup.narrow(found)
         order = self.filterset.order
@@ -122,19 +145,26 @@ class Search(CappedSearch):
         """Outlets, topics, years and months of the (first `cap`) matching posts."""
         return facet_counts(self.ids)
 
-    def results(self, page: Page) -> list[Result]:
-        """The posts of a page of ids, with their snippets."""
-        posts = (
-            Post.objects.filter(id__any=list(page.object_list))
-            .defer("raw_text")
-            .select_related("article_outlet")
-            .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("source")), "topics")
-            .in_bulk()
-        )
+    def results(self, ids: Sequence[int], texts: bool = True) -> list[Result]:
+        """The posts of these ids (a page's, in its order), with their snippets; with `texts` False, none of their
+        texts is read and the snippets are marked omitted."""
+        posts = Post.objects.filter(id__any=list(ids)).select_related("article_outlet")
+        quotes = Quote.objects.select_related("source")
+        if texts:
+            posts = posts.defer("raw_text")
+        else:
+            posts = posts.defer("raw_text", "commentary", "article_body")
+            quotes = quotes.only("post_id", "position", "source")
+        found = posts.prefetch_related(Prefetch("quotes", queryset=quotes), "topics").in_bulk()
         terms, scope = self.query.highlight_terms, self.filterset.within
         return [
-            Result(post, snippets.highlight(post.title, terms), post_snippets(post, terms, scope) if terms else [])
-            for post in (posts[pk] for pk in page.object_list if pk in posts)
+            Result(
+                post,
+                snippets.highlight(post.title, terms),
+                post_snippets(post, terms, scope) if terms and texts else [],
+                snippets_omitted=bool(terms) and not texts,
+            )
+            for post in (found[pk] for pk in ids if pk in found)
         ]
 
     @cached_property
@@ -145,11 +175,12 @@ class Search(CappedSearch):
         return outlet_suggestions(self.query, self.params, self.filterset.outlets)
 
     def facets(self) -> dict[str, list]:
-        """The top outlets and topics as links that add or take out their value, and the years."""
+        """The top outlets and topics as links that add or take out their value, and the years (with their months
+        when the posts are all in one year) as links to each."""
         return {
             "sources": choices(self.params, "source", self.facet_counts["sources"]),
             "topics": choices(self.params, "topic", self.facet_counts["topics"]),
-            "years": self.facet_counts["years"],
+            "years": year_choices(self.params, self.facet_counts["years"], self.facet_counts["months"]),
         }
 
     def chips(self) -> list[Chip]:

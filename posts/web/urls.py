@@ -36,6 +36,7 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<name:slug>/", views.topic_detail, name="topic_detail"),
     path("topics/<name:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
+    path("archive/", views.archive_index, name="archive_index"),
     path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
     path("feed/", feeds.PostFeed(), name="feed"),

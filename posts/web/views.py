@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, QueryDict
@@ -14,10 +11,9 @@ from django.views.decorators.http import require_GET
 
 from posts.ingest.links import url_key
 from posts.models import Link, Post, Source, Topic
-from posts.search import snippets
 from posts.search.facets import facet_counts, quote_facet_counts
 from posts.search.query import parse_query
-from posts.web import charts
+from posts.web import charts, months, reading
 from posts.web.choices import choices
 from posts.web.limits import search_rate_limited
 from posts.web.quotes import QuoteSearch
@@ -31,7 +27,8 @@ QUOTES_PER_PAGE = 50
 @search_rate_limited
 def post_list(request):
     search = Search(request.GET)
-    return render(request, "posts/post_list.html", _search_context(search, request.GET.get("page")), status=_status(search))
+    context = _search_context(search, request.GET.get("page"), _month_links(reverse("post_list"), search.params))
+    return render(request, "posts/post_list.html", context, status=_status(search))
 
 
 @require_GET
@@ -43,31 +40,27 @@ def post_detail(request, pk: int):
     query = parse_query(request.GET.get("q", ""))
     terms = query.highlight_terms
     cited_by = post.citations(quotes)
-
-    def marked(text: str):
-        return snippets.highlight(text, terms) if terms else [(text, False)]
-
     return render(
         request,
         "posts/post_detail.html",
         {
             "post": post,
             "query": query,
-            "title": marked(post.title),
+            "title": reading.marked(post.title, terms),
             "quotes": [
                 {
                     "quote": quote,
-                    "original_title": marked(quote.original_title),
-                    "translated_title": marked(quote.translated_title),
-                    "body": marked(quote.body),
-                    "remark": marked(quote.remark),
+                    "original_title": reading.marked(quote.original_title, terms),
+                    "translated_title": reading.marked(quote.translated_title, terms),
+                    "body": reading.folded(quote.body, terms),
+                    "remark": reading.marked(quote.remark, terms),
                     "cited_by": cited_by.get(quote.pk, 0),
                     "cited_url": next((link.url for link in quote.links.all()), ""),
                 }
                 for quote in quotes
             ],
-            "commentary": marked(post.commentary),
-            "article": marked(post.article_body),
+            "commentary": reading.marked(post.commentary, terms),
+            "article": reading.marked(post.article_body, terms),
             "sources": sorted({q.source for q in quotes if q.source} | ({post.article_outlet} - {None}), key=str),
             "older": post.older(),
             "newer": post.newer(),
@@ -88,7 +81,7 @@ def quote_list(request):
             "filter": search.filterset,
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "rows": search.rows(page),
+            "rows": search.rows(page.object_list),
             "facets": search.facet_counts,
             "source_choices": choices(search.params, "source", search.facet_counts["sources"], "quotes"),
         },
@@ -164,7 +157,11 @@ def source_detail(request, slug: str):
         .order_by("-date", "-post__published_on", "position")
     )
     page = _paginate(quotes, request.GET.get("page"), QUOTES_PER_PAGE)
-    chart = charts.monthly_chart(source.quote_months(), f"{source.name}の引用数(月別)")
+    quotes_of = QueryDict(mutable=True)
+    quotes_of["source"] = source.slug
+    chart = charts.monthly_chart(
+        source.quote_months(), f"{source.name}の引用数(月別)", href=_month_links(reverse("quote_list"), quotes_of)
+    )
     commented = Post.objects.filter(article_outlet=source).count()
     return render(
         request,
@@ -187,38 +184,69 @@ def topic_list(request):
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
     search = Search(_params(request, topic=slug))
-    context = _search_context(search, request.GET.get("page"))
+    context = _search_context(search, request.GET.get("page"), _month_links(request.path, request.GET))
     return render(request, "posts/topic_detail.html", {**context, "topic": topic}, status=_status(search))
+
+
+@require_GET
+def archive_index(request):
+    """Every year with posts, with its count and its months."""
+    return render(request, "posts/archive_index.html", {"years": months.archive_years(Post.objects.months())})
 
 
 @require_GET
 @search_rate_limited
 def archive_year(request, year: int):
-    first, last = _date_range(year, 1, year, 12)
-    search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))
-    context = _search_context(search, request.GET.get("page"))
-    return render(request, "posts/archive.html", {**context, "year": year, "month": None, "months": range(1, 13), "heading": f"{year}年"}, status=_status(search))
+    return _archive(request, year, None)
 
 
 @require_GET
 @search_rate_limited
 def archive_month(request, year: int, month: int):
-    first, last = _date_range(year, month, year, month)
+    return _archive(request, year, month)
+
+
+def _archive(request, year: int, month: int | None):
+    """A year's or a month's posts, searched by the request's other parameters; 404 for one without posts."""
+    try:
+        first, last = months.year_range(year) if month is None else months.month_range(year, month)
+    except (ValueError, OverflowError):
+        raise Http404("no such month") from None
+    in_year = months.archive_years(Post.objects.filter(published_on__range=months.year_range(year)).months())
+    if not in_year or (month is not None and month not in dict(in_year[0].months)):
+        raise Http404("no posts then")
     search = Search(_params(request, date_from=first.isoformat(), date_to=last.isoformat()))
-    context = _search_context(search, request.GET.get("page"))
-    return render(request, "posts/archive.html", {**context, "year": year, "month": month, "months": range(1, 13), "heading": f"{year}年{month}月"}, status=_status(search))
+    others = request.GET.copy()
+    for name in (*months.DATES, "page"):
+        others.pop(name, None)
+    context = _search_context(search, request.GET.get("page"), _archive_links(others))
+    return render(request, "posts/archive.html", {
+        **context, "year": in_year[0], "month": month, "heading": f"{year}年{month}月" if month else f"{year}年",
+        "others": f"?{others.urlencode()}" if others else "",
+    }, status=_status(search))
 
 
-def _search_context(search: Search, page_number) -> dict:
+def _month_links(base: str, params: QueryDict):
+    """A chart's links: each month as `params` filtered to it, at `base`."""
+    return lambda year, month: base + months.month_query(params, year, month)
+
+
+def _archive_links(others: QueryDict):
+    """A chart's links on the archive's pages: each month's archive page, with the search's other parameters."""
+    query = f"?{others.urlencode()}" if others else ""
+    return lambda year, month: reverse("archive_month", args=[year, month]) + query
+
+
+def _search_context(search: Search, page_number, month_links) -> dict:
     page = search.page(page_number)
     return {
         "search": search,
         "filter": search.filterset,
         "page": page,
-        "results": search.results(page),
+        "results": search.results(page.object_list),
         "facets": search.facets(),
         "chips": search.chips(),
-        "chart": charts.monthly_chart(search.month_counts(), "投稿数(月別)"),
+        "chart": charts.monthly_chart(search.month_counts(), "投稿数(月別)", href=month_links),
     }
 
 
@@ -233,15 +261,6 @@ def _params(request, **fixed) -> QueryDict:
     for name, value in fixed.items():
         params[name] = value
     return params
-
-
-def _date_range(first_year: int, first_month: int, last_year: int, last_month: int) -> tuple[dt.date, dt.date]:
-    try:
-        first = dt.date(first_year, first_month, 1)
-        last = dt.date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
-    except (ValueError, OverflowError, calendar.IllegalMonthError):
-        raise Http404("no such month") from None
-    return first, last
 
 
 def _paginate(queryset, number, per_page):

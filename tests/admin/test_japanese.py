@@ -17,8 +17,9 @@ FOUND = [
     "empty file", "binary file", "Title", "Published on", "published on", "topics", "Original title", "Body",
     "line 1:", "unknown outlet", "Warnings", "Article outlet", "Access attempts", "Axes",
 ]
-# Words that are names, not English: key names in Django's own help, file types, a service.
-ALLOWED = {"Control", "Mac", "Command", "txt", "zip", "Twitter"}
+# Words that are names, not English: key names in Django's own help, file types, a service, language tags
+# (zh-Hant) and the HTML attribute they go in.
+ALLOWED = {"Control", "Mac", "Command", "txt", "zip", "Twitter", "Hant", "Hans", "lang"}
 
 
 class Shown(HTMLParser):

@@ -163,3 +163,59 @@ def test_an_admin_imports_two_files_and_sees_the_post_on_the_site(browser, live_
     assert page.get_by_role("heading", level=1).inner_text().startswith("ロシア・中国・インドに対する")
     assert page.locator("#quote-5").is_visible()
     context.close()
+
+
+def dated(title: str, year: int, month: int, day: int = 4):
+    return import_text(f"『{title}』({year}/{month}/{day}日経)について\n\n論評。\n", name=f"{title}.txt").post
+
+
+def test_a_chart_bar_leads_to_its_month(page):
+    for n, (year, month, day) in enumerate([(2024, 8, 3), (2024, 8, 20), (2024, 11, 5), (2025, 2, 4)]):
+        dated(f"時の投稿{n}", year, month, day)
+
+    page.goto("/")
+    page.locator("figure.chart").get_by_role("link", name="2024年8月: 2件").click()
+    page.wait_for_url("**/?date_from=2024-08-01&date_to=2024-08-31")
+    assert page.get_by_role("heading", name="投稿: 2件").is_visible()
+    assert page.locator("li.post time").all_inner_texts() == ["2024年8月20日", "2024年8月3日"]
+
+
+def test_any_month_of_any_year_is_two_clicks_from_the_home_page(page):
+    months = [(2019, 3), (2023, 5), (2024, 12), (2025, 8)]
+    for n, (year, month) in enumerate(months):
+        dated(f"月の投稿{n}", year, month)
+
+    for year, month in months:  # through the archive's years and months
+        page.goto("/")
+        page.get_by_role("navigation", name="サイト").get_by_role("link", name="年月別").click()  # 1
+        page.get_by_role("link", name=f"{year}年{month}月: 1件").click()  # 2
+        assert page.get_by_role("heading", level=1).inner_text() == f"{year}年{month}月の投稿"
+        assert page.locator("li.post time").all_inner_texts() == [f"{year}年{month}月4日"]
+
+    page.goto("/")  # through the search's year facet, which reveals the chosen year's months
+    page.locator(".facets").get_by_role("link", name="2023年").click()  # 1
+    page.locator(".facets").get_by_role("link", name="2023年5月: 1件").click()  # 2
+    page.wait_for_url("**/?date_from=2023-05-01&date_to=2023-05-31")
+    assert page.locator("li.post time").all_inner_texts() == ["2023年5月4日"]
+
+
+def test_a_chart_fills_its_box_with_labels_readable_on_a_phone(browser, live_server):
+    for n, (year, month) in enumerate([(2016, 3), (2019, 7), (2025, 2)]):
+        import_text(f"『幅の投稿{n}』({year}/{month}/4日経)について\n\n{month}/4Reuters<Wide=幅>\n本文。\n"
+                    f"https://example.org/{year}/{month}/{n}\n\n論評。\n", name=f"w{n}.txt")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    for path in ("/", "/sources/reuters/"):
+        page.goto(path)
+        box = page.locator("figure.chart .plot").bounding_box()
+        bars = page.locator("figure.chart svg.bars").bounding_box()
+        assert bars["width"] >= box["width"] - 20, path  # not squeezed to the middle of its box
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        labels = page.locator("figure.chart svg.axis text:visible")
+        assert labels.count() >= 3, path
+        for n in range(labels.count()):
+            assert labels.nth(n).bounding_box()["height"] >= 11, path  # 12px text, not scaled down
+        edges = [labels.nth(n).bounding_box() for n in range(labels.count())]
+        assert all(a["x"] + a["width"] <= b["x"] for a, b in zip(edges, edges[1:])), path  # none overlap
+        assert all(edge["x"] + edge["width"] <= box["x"] + box["width"] for edge in edges), path  # none cut off
+    context.close()

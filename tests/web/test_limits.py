@@ -1,16 +1,20 @@
 """What a request may cost: the per-client search rate (429), and a search over its budget or the database's
 statement_timeout (503), each with a plain Japanese page and no traceback."""
 
+import csv
+import io
+
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
-from posts.ingest.importing import import_file
+from posts.ingest.importing import import_file, import_text
 from posts.search import matching
 from posts.search.matching import Budget, Lookup, SearchTooBroad
 from posts.search.query import parse_query
+from posts.web import exports, results
 from posts.web.limits import LOCK_NAMESPACE
-from tests.conftest import SEED
+from tests.conftest import SEED, small_post
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +124,40 @@ def test_a_client_searches_one_at_a_time_and_the_lock_is_released(client, seed):
             assert client.get("/", {"q": "停戦"}).status_code == 200
     finally:
         other.close()
+
+
+# What an export reads past its lookups ------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_clock(monkeypatch):
+    """Each stretch a budget times takes one second: one lookup spends 1 s, one batch of an export 1 s."""
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(Budget, "clock", staticmethod(lambda: next(ticks)))
+
+
+@pytest.fixture
+def four_posts():
+    for day in range(1, 5):
+        import_text(small_post(f"停戦の投稿{day}", day=day, body="停戦の交渉が続く。"), name=f"p{day}.txt")
+
+
+@override_settings(SEARCH_BUDGET_MS=1500, RATELIMIT_ENABLE=False)
+@pytest.mark.parametrize("url", ["/posts.csv", "/quotes.csv"])
+def test_an_export_past_its_budget_keeps_every_row_but_reads_no_more_texts(client, four_posts, slow_clock, monkeypatch,
+                                                                           url):
+    monkeypatch.setattr(results, "EXPORT_BATCH", 1)
+    response = client.get(url, {"q": "停戦"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # The lookup spent 1 s of 1.5; the first batch was read (2 s), then nothing more.
+    assert len(rows) == 4
+    assert "停戦" in rows[0]["snippets"] and exports.SNIPPETS_OMITTED not in rows[0]["snippets"]
+    assert [row["snippets"] for row in rows[1:]] == [exports.SNIPPETS_OMITTED] * 3
+
+
+@override_settings(RATELIMIT_ENABLE=False)
+def test_an_export_within_its_budget_has_every_snippet(client, four_posts):
+    rows = list(csv.DictReader(io.StringIO(client.get("/posts.csv", {"q": "停戦"}).content.decode("utf-8-sig"))))
+    assert len(rows) == 4 and all("停戦" in row["snippets"] for row in rows)
+

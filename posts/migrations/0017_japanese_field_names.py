@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0015_post_identity'),
+        ('posts', '0016_quote_title_lang'),
     ]
 
     operations = [

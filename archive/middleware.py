@@ -1,8 +1,10 @@
 """What every request goes through: a forwarded protocol from a stranger dropped, a URL too long to serve answered,
-a signed-in browser remembered."""
+a signed-in browser remembered, a page the same for everyone compressed."""
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
+from django.utils.cache import has_vary_header
 
 from archive.clients import from_trusted_proxy
 from archive.logins import remember_device
@@ -58,3 +60,18 @@ class RememberDevices:
         if session is not None and session.modified:
             remember_device(request, response)
         return response
+
+
+class PublicGZip(GZipMiddleware):
+    """Django's gzip, for the responses that hold no secret: none with a CSRF token, a cookie, or `Vary: Cookie`.
+
+    BREACH reads a secret out of a compressed page by reflecting guesses into it (a search's `q` is reflected on
+    every results page). The public pages, feeds and exports are the same for everyone, so there is nothing to
+    read; the login page, the admin and any page with a form that POSTs carry a CSRF token, a session's content
+    or both, and go out uncompressed (docs/operations.md).
+    """
+
+    def process_response(self, request, response):
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies or has_vary_header(response, "Cookie"):
+            return response
+        return super().process_response(request, response)

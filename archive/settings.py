@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",  # its templates, for /sitemap.xml (posts/web/sitemaps.py)
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_filters",
     "csp",
@@ -67,6 +68,9 @@ MIDDLEWARE = [
     "archive.middleware.TrustedForwardedProto",  # first: SecurityMiddleware's HTTPS redirect reads the header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files come precompressed) and before all that writes a page or sets a cookie:
+    # gzip for the pages that hold no secret (archive/middleware.py, docs/operations.md: BREACH).
+    "archive.middleware.PublicGZip",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # The pages' template tags live with the pages (posts/web/), not in an app's templatetags/.
-            "libraries": {"marks": "posts.web.marks", "warnings": "posts.web.warning_tags"},
+            "libraries": {"marks": "posts.web.marks", "paging": "posts.web.paging", "warnings": "posts.web.warning_tags"},
         },
     },
 ]

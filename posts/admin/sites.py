@@ -5,6 +5,7 @@ from django.utils.html import format_html_join
 from posts.admin import actions, importer
 from posts.admin.owners import own_batches, own_files
 from posts.ingest.importing import FAILED, reparse
+from posts.ingest.tagging import topic_reasons
 from posts.ingest.warning_text import warning_text
 from posts.models import ImportBatch, ImportFile, Link, Post, Quote, Revision, Source, Topic
 
@@ -75,7 +76,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article_outlet"]
     filter_horizontal = ["topics"]
     fieldsets = [
-        (None, {"fields": ["title", "published_on", "topics", "file_name", "corrections_shown"]}),
+        (None, {"fields": ["title", "published_on", "topics", "topic_reasons_shown", "file_name", "corrections_shown"]}),
         ("論評対象の記事", {"fields": ["article_date", "article_outlet", "article_outlet_as_written", "article_author"]}),
         ("本文", {"fields": ["commentary", "article_body"], "classes": ["collapse"]}),
         (
@@ -85,7 +86,7 @@ class PostAdmin(admin.ModelAdmin):
         ),
     ]
     readonly_fields = [
-        "corrections_shown", "article_date", "article_outlet", "article_outlet_as_written", "article_author",
+        "topic_reasons_shown", "corrections_shown", "article_date", "article_outlet", "article_outlet_as_written", "article_author",
         "commentary", "article_body", "source_file", "encoding", "content_hash", "title_key", "warnings_shown",
         "created_at", "updated_at", "raw_text",
     ]
@@ -134,6 +135,14 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description="読み取りの注意")
     def warnings_shown(self, post):
         return warning_lines(post.warnings)
+
+    @admin.display(description="トピックの理由")
+    def topic_reasons_shown(self, post):
+        """Which keyword gave each topic, and where: computed now by the rules that tag (posts/ingest/topics.py)."""
+        rows = topic_reasons(post)
+        if not rows:
+            return "どのトピックのキーワードも見つかりません"
+        return format_html_join("", "<div>{}</div>", ((row,) for row in rows))
 
     @admin.display(description="管理者の修正")
     def corrections_shown(self, post):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 from posts.ingest.parsed import MESSAGES, ParseWarning
 
 LINE = gettext_noop("line %(line)s: %(message)s")
-# A warning kept as text: stored before the codes (migration 0018 keeps those it cannot match as
+# A warning kept as text: stored before the codes (migration 0019 keeps those it cannot match as
 # `{"code": "text", "text": …}`), or of a code this version does not know.
 UNREAD = gettext_noop("(a note in an earlier form) %(text)s")
 

@@ -15,7 +15,7 @@ from django.db import connection, models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from posts.models.lookups import Lexemes
 
@@ -137,8 +137,10 @@ class Topic(models.Model):
         default=list,
         blank=True,
         verbose_name="キーワード",
-        help_text="カンマ区切り。どれかが投稿の題名、引用の題、論評にあるか、投稿のどこかに3回あれば、このトピックが付きます。"
-        "規則を投稿に適用し直すには `python manage.py retag` を実行します。",
+        help_text="カンマ区切り。投稿の題名・引用の題名・論評(引用への一言を含む)に一つでもあれば、このトピックが付きます。"
+        "本文(引用の本文と記事)では、1,000字あたり1回以上、かつ5回以上あるときだけ付きます。"
+        "「-中国語」のように - で始まる語は例外で、その中の文字はどのキーワードにも数えません。"
+        "変えたら python manage.py retag で投稿に反映します。",
     )
 
     objects = TopicQuerySet.as_manager()
@@ -241,6 +243,12 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("post_detail", args=[self.pk])
+
+    def summary(self, length: int = 120) -> str:
+        """The start of the commentary (or of the article, or the title) on one line: the page's description and
+        its link preview."""
+        text = " ".join((self.commentary or self.article_body or self.title).split())
+        return Truncator(text).chars(length)
 
     def older(self) -> "Post | None":
         """The post before this one in the archive's order."""

@@ -6,7 +6,7 @@ import csv
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from posts.ingest.dates import iso
 from posts.ingest.warning_text import warning_json
@@ -21,7 +21,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SNIPPETS_OMITTED = "(抜粋は省略: 一度に書き出せる量を超えました。条件を絞ると表示されます)"
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def posts_json(request):
     search = Search(request.GET)
@@ -31,7 +31,7 @@ def posts_json(request):
     return _page_json(request, search, page, [_summary(request, result) for result in search.results(page.object_list)])
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def posts_csv(request):
     search = Search(request.GET)
@@ -50,7 +50,7 @@ def posts_csv(request):
     )
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def quotes_json(request):
     search = QuoteSearch(request.GET)
@@ -60,7 +60,7 @@ def quotes_json(request):
     return _page_json(request, search, page, [_quote(request, row) for row in search.rows(page.object_list)])
 
 
-@require_GET
+@require_safe
 @search_rate_limited
 def quotes_csv(request):
     search = QuoteSearch(request.GET)
@@ -80,13 +80,13 @@ def quotes_csv(request):
     )
 
 
-@require_GET
+@require_safe
 def post_json(request, pk: int):
     post = get_object_or_404(Post.objects.select_related("article_outlet"), pk=pk)
     return JsonResponse(parsed_form(post), json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 def sources_json(request):
     """Every outlet (the parameters of /sources/ filter and sort them), with its counts, dates and latency."""
     filterset, rows = source_rows(request.GET)

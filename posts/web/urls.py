@@ -1,7 +1,9 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from posts.web import exports, feeds, views
+from posts.web import exports, feeds, site, views
 from posts.web.limits import search_rate_limited
+from posts.web.sitemaps import SITEMAPS
 
 
 class NameConverter:
@@ -42,4 +44,8 @@ urlpatterns = [
     path("feed/", feeds.PostFeed(), name="feed"),
     path("search/feed/", search_rate_limited(feeds.SearchFeed()), name="search_feed"),
     path("search/facets/<str:name>/", views.facet_list, name="facet_list"),
+    path("robots.txt", site.robots_txt, name="robots_txt"),
+    path("favicon.ico", site.favicon, name="favicon"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]

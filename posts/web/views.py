@@ -7,13 +7,15 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from posts.ingest.links import url_key
+from posts.ingest.topics import keywords_and_exceptions
 from posts.models import Link, Post, Source, Topic
 from posts.search.facets import facet_counts, quote_facet_counts
 from posts.search.query import parse_query
 from posts.web import charts, months, reading
+from posts.web.canonical import clean_query
 from posts.web.choices import choices
 from posts.web.limits import search_rate_limited
 from posts.web.quotes import QuoteSearch
@@ -23,7 +25,8 @@ from posts.web.sources import source_rows
 QUOTES_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def post_list(request):
     search = Search(request.GET)
@@ -31,7 +34,7 @@ def post_list(request):
     return render(request, "posts/post_list.html", context, status=_status(search))
 
 
-@require_GET
+@require_safe
 def post_detail(request, pk: int):
     post = get_object_or_404(Post.objects.select_related("article_outlet").prefetch_related("topics"), pk=pk)
     quotes = list(
@@ -45,6 +48,7 @@ def post_detail(request, pk: int):
         "posts/post_detail.html",
         {
             "post": post,
+            "absolute_url": request.build_absolute_uri(post.get_absolute_url()),
             "query": query,
             "title": reading.marked(post.title, terms),
             "quotes": [
@@ -68,7 +72,8 @@ def post_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def quote_list(request):
     search = QuoteSearch(request.GET)
@@ -80,7 +85,6 @@ def quote_list(request):
             "search": search,
             "filter": search.filterset,
             "page": page,
-            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "rows": search.rows(page.object_list),
             "facets": search.facet_counts,
             "source_choices": choices(search.params, "source", search.facet_counts["sources"], "quotes"),
@@ -92,7 +96,8 @@ def quote_list(request):
 FACETS = {"source": ("sources", "情報源"), "topic": ("topics", "トピック")}
 
 
-@require_GET
+@require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def facet_list(request, name: str):
     """Every value of a facet of a search of the posts, not only the top ones, with a box that filters them."""
@@ -101,7 +106,8 @@ def facet_list(request, name: str):
     return _every_value(request, name, Search, facet_counts, "posts", reverse("post_list"))
 
 
-@require_GET
+@require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def quote_facet_list(request):
     """Every outlet of a search of the quotes."""
@@ -129,7 +135,8 @@ def _every_value(request, name: str, search_class, counts, counted: str, base: s
     }, status=_status(search))
 
 
-@require_GET
+@require_safe
+@clean_query()
 def link_detail(request):
     """Every post that cites a URL, however it was written (`?url=…`)."""
     url = request.GET.get("url", "").strip()[:2000]
@@ -141,13 +148,14 @@ def link_detail(request):
     return render(request, "posts/link_detail.html", {"url": url, "key": key, "links": links[:500]})
 
 
-@require_GET
+@require_safe
+@clean_query(sort="quotes")
 def source_list(request):
     filterset, rows = source_rows(request.GET)
     return render(request, "posts/source_list.html", {"filter": filterset, "rows": rows}, status=200 if filterset.is_valid() else 400)
 
 
-@require_GET
+@require_safe
 def source_detail(request, slug: str):
     source = get_object_or_404(Source, slug=slug)
     quotes = (
@@ -173,34 +181,39 @@ def source_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def topic_list(request):
     topics = Topic.objects.annotate(post_count=Count("posts")).order_by("-post_count", "name")
     return render(request, "posts/topic_list.html", {"topics": topics})
 
 
-@require_GET
+@require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
+    keywords, exceptions = keywords_and_exceptions(topic.keywords)
     search = Search(_params(request, topic=slug))
     context = _search_context(search, request.GET.get("page"), _month_links(request.path, request.GET))
-    return render(request, "posts/topic_detail.html", {**context, "topic": topic}, status=_status(search))
+    return render(request, "posts/topic_detail.html", {**context, "topic": topic, "keywords": keywords, "exceptions": exceptions},
+                  status=_status(search))
 
 
-@require_GET
+@require_safe
 def archive_index(request):
     """Every year with posts, with its count and its months."""
     return render(request, "posts/archive_index.html", {"years": months.archive_years(Post.objects.months())})
 
 
-@require_GET
+@require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def archive_year(request, year: int):
     return _archive(request, year, None)
 
 
-@require_GET
+@require_safe
+@clean_query(sort="new")
 @search_rate_limited
 def archive_month(request, year: int, month: int):
     return _archive(request, year, month)

@@ -24,6 +24,14 @@ def test_a_post_page_shows_its_quotes(admin_client):
     assert "投稿アーカイブ管理" in page
 
 
+def test_a_post_page_says_why_the_post_has_each_topic(admin_client):
+    post = import_file(SEED).post
+    page = admin_client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
+    assert "トピックの理由" in page
+    assert "<div>中国: 題名に「中国」、引用の題名に「中共」2回</div>" in page
+    assert "<div>台湾(付いていません): 本文の頻度: 「台湾」3回、「Taiwan」 計4回/" in page
+
+
 def test_a_script_in_a_post_is_shown_as_text(admin_client):
     from posts.ingest.importing import import_text
 

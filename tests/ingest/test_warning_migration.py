@@ -1,4 +1,4 @@
-"""Migration 0018 on warnings stored as English sentences: they become codes with values, which the pages show in
+"""Migration 0019 on warnings stored as English sentences: they become codes with values, which the pages show in
 Japanese; a sentence of no known wording is kept whole; migrating back gives the sentences again."""
 
 import datetime as dt
@@ -11,8 +11,8 @@ from posts.ingest.warning_text import warning_text
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-BEFORE = [("posts", "0017_japanese_field_names")]
-AFTER = [("posts", "0018_warning_codes")]
+BEFORE = [("posts", "0018_japanese_field_names")]
+AFTER = [("posts", "0019_warning_codes")]
 SENTENCES = [
     "line 1: unknown outlet in the title line: took “Foo Bar” as the outlet, “山田” as the author",
     "no year in the post: dates are taken as the latest before the import date (2025-08-10)",

@@ -99,7 +99,7 @@ def test_sort_facets_and_numbered_pages(client):
     oldest = [r["date"] for r in results(client, sort="old")["results"]]
     assert oldest == sorted(oldest)
     html = page(client, "/quotes/")
-    assert '<span aria-current="page">1</span>' in html and '<a href="?page=2">2</a>' in html
+    assert '<span aria-current="page">1</span>' in html and '<a href="?page=2" aria-label="2ページ目">2</a>' in html
     assert 'Reuters</a> <span class="count">27</span>' in html
     assert '英語</a> <span class="count">27</span>' in html
     year = newest[0][:4]  # the posts give no year: the import's

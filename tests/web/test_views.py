@@ -192,10 +192,10 @@ def test_results_are_counted_and_paged(client):
     for n in range(25):
         small(f"多数{n:02d}", 1 + n % 28)
     first = page(client, "/?q=多数")
-    assert "25件" in first and "1 / 2ページ" in first and 'rel="next"' in first
+    assert "25件" in first and '<span aria-current="page">1</span>' in first and 'rel="next"' in first
     assert first.count('class="post"') == 20
     second = page(client, "/?q=多数&page=2")
-    assert second.count('class="post"') == 5 and "2 / 2ページ" in second
+    assert second.count('class="post"') == 5 and '<span aria-current="page">2</span>' in second
     assert page(client, "/?q=多数&page=abc").count('class="post"') == 20  # a bad page number shows the first page
     assert page(client, "/?q=多数&page=99").count('class="post"') == 5  # past the end, the last page
 
@@ -205,7 +205,7 @@ def test_past_the_cap_counts_say_more_and_facets_count_the_first(client, setting
         small(f"上限{n:02d}", 1 + n, outlet="Bloomberg" if n % 2 else "CNN")
     settings.SEARCH_RESULTS_CAP = 10
     html = page(client, "/?q=上限")
-    assert "10件以上" in html and "1 / 1ページ" not in html
+    assert "10件以上" in html and 'class="pagination"' not in html
     assert "最初の10件の内訳です" in html
     facets = html[html.index('class="facets"') :]
     assert '>Bloomberg</a> <span class="count">5</span>' in facets  # the newest 10 posts: days 3 to 12
@@ -379,6 +379,13 @@ def test_topics_and_archive_pages(client, seed):
     assert client.get("/archive/9999/12/").status_code == 404
     assert client.get("/topics/nothing/").status_code == 404
     assert client.get("/sources/nothing/").status_code == 404
+
+
+def test_a_topic_page_lists_its_keywords_and_apart_the_words_it_does_not_count(client, seed):
+    html = page(client, "/topics/中国/")
+    assert "キーワード: 中国、China、Chinese、中共" in html
+    assert "(数えない語: 中国語、中国地方、中国新聞、中国電力)" in html
+    assert "-中国語" not in html
 
 
 # Feeds -----------------------------------------------------------------------------------------------

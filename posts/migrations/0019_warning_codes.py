@@ -91,7 +91,7 @@ def to_sentences(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("posts", "0017_japanese_field_names"),
+        ("posts", "0018_japanese_field_names"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0016_quote_title_lang'),
+        ('posts', '0017_starter_topic_keywords'),
     ]
 
     operations = [
@@ -291,11 +291,6 @@ class Migration(migrations.Migration):
             model_name='source',
             name='slug',
             field=models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='URL用の名前'),
-        ),
-        migrations.AlterField(
-            model_name='topic',
-            name='keywords',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=100), blank=True, default=list, help_text='カンマ区切り。どれかが投稿の題名、引用の題、論評にあるか、投稿のどこかに3回あれば、このトピックが付きます。規則を投稿に適用し直すには `python manage.py retag` を実行します。', size=None, verbose_name='キーワード'),
         ),
         migrations.AlterField(
             model_name='topic',

@@ -11,8 +11,9 @@ CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 POSTS ?= 10000
+CATALOGUE := locale/ja/LC_MESSAGES/django
 
-.PHONY: run test faults setup browser tools bench migrate seed serve stop
+.PHONY: run test faults setup browser tools bench migrate seed serve stop messages
 
 run: setup migrate seed serve
 
@@ -63,3 +64,8 @@ serve: setup
 
 stop: setup
 	$(BIN)/python manage.py localdb stop
+
+# The Japanese catalogue: after editing locale/ja/LC_MESSAGES/django.po, compile its django.mo (committed, so that
+# nothing needs GNU gettext to run the archive; tests/test_locale.py fails while the two differ).
+messages: setup
+	$(BIN)/python -c 'import polib; polib.pofile("$(CATALOGUE).po").save_as_mofile("$(CATALOGUE).mo")'

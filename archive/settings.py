@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_filters",
     "csp",
-    "axes",
+    "archive.apps.LoginRecordsConfig",  # django-axes, named in Japanese
     "django_ratelimit",
     "posts",
 ]
@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # The pages' template tags live with the pages (posts/web/), not in an app's templatetags/.
-            "libraries": {"marks": "posts.web.marks", "paging": "posts.web.paging"},
+            "libraries": {"marks": "posts.web.marks", "paging": "posts.web.paging", "warnings": "posts.web.warning_tags"},
         },
     },
 ]
@@ -147,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
+# Our own catalogue first (parse warnings, third-party apps without Japanese): docs/operations.md, "Japanese".
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

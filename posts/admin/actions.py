@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from posts.ingest.dates import iso
 from posts.ingest.importing import FAILED, plan_text, reparse
 from posts.ingest.previews import planned_parts
+from posts.ingest.warning_text import warning_text
 from posts.models import Post, Quote, Source
 
 
@@ -64,7 +65,7 @@ def reparse_changes(post: Post) -> list[tuple[str, str, str]]:
     rows += [
         ("論評(文字数)", str(len(post.commentary)), str(len(parsed.commentary))),
         ("記事(文字数)", str(len(post.article_body)), str(len(parsed.article_body))),
-        ("読み取りの注意", "\n".join(post.warnings), "\n".join(str(w) for w in parsed.warnings)),
+        ("読み取りの注意", _warnings(post.warnings), _warnings(w.to_dict() for w in parsed.warnings)),
     ]
     return [(what, now or "", after or "") for what, now, after in rows if (now or "") != (after or "")]
 
@@ -134,6 +135,10 @@ def _unique(items: list[str], exclude: str = "") -> list[str]:
             seen.add(item)
             kept.append(item)
     return kept
+
+
+def _warnings(stored) -> str:
+    return "\n".join(map(warning_text, stored))
 
 
 def _iso(date) -> str:

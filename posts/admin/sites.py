@@ -7,6 +7,7 @@ from posts.admin import actions, importer
 from posts.admin.owners import own_batches, own_files
 from posts.ingest.importing import FAILED, plan_text, reparse
 from posts.ingest.tagging import topic_reasons
+from posts.ingest.warning_text import warning_text
 from posts.models import ImportBatch, ImportFile, Link, Post, Quote, Revision, Source, Topic
 
 
@@ -89,13 +90,13 @@ class PostAdmin(admin.ModelAdmin):
         ("本文", {"fields": ["commentary", "article_body"], "classes": ["collapse"]}),
         (
             "取り込み",
-            {"fields": ["source_file", "encoding", "content_hash", "title_key", "warnings", "created_at", "updated_at",
+            {"fields": ["source_file", "encoding", "content_hash", "title_key", "warnings_shown", "created_at", "updated_at",
                         "raw_text"], "classes": ["collapse"]},
         ),
     ]
     readonly_fields = [
         "topic_reasons_shown", "corrections_shown", "article_date", "article_outlet", "article_outlet_as_written", "article_author",
-        "commentary", "article_body", "source_file", "encoding", "content_hash", "title_key", "warnings",
+        "commentary", "article_body", "source_file", "encoding", "content_hash", "title_key", "warnings_shown",
         "created_at", "updated_at", "raw_text",
     ]
     inlines = [QuoteInline, RevisionInline]
@@ -139,9 +140,13 @@ class PostAdmin(admin.ModelAdmin):
     def warning_count(self, post):
         return len(post.warnings)
 
-    @admin.display(description="修正", boolean=True)
+    @admin.display(description="修正")
     def corrected(self, post):
-        return bool(post.corrections)
+        return "あり" if post.corrections else ""  # words, not the boolean icon, whose alt text is "True"/"False"
+
+    @admin.display(description="読み取りの注意")
+    def warnings_shown(self, post):
+        return warning_lines(post.warnings)
 
     @admin.display(description="トピックの理由")
     def topic_reasons_shown(self, post):
@@ -157,6 +162,13 @@ class PostAdmin(admin.ModelAdmin):
         if not rows:
             return "なし(すべて取り込んだテキストのとおり)"
         return format_html_join("", "<div>{}</div>", ((row,) for row in rows))
+
+
+def warning_lines(stored: list):
+    """A post's or a file's parse warnings, one line each, in Japanese."""
+    if not stored:
+        return "なし"
+    return format_html_join("", "<div>{}</div>", ((warning_text(warning),) for warning in stored))
 
 
 @admin.register(Source)
@@ -219,12 +231,16 @@ class TopicAdmin(admin.ModelAdmin):
 class ImportFileInline(admin.TabularInline):
     model = ImportFile
     extra = 0
-    fields = ["position", "name", "size", "planned", "outcome", "error", "warnings", "post", "content_hash"]
+    fields = ["position", "name", "size", "planned", "outcome", "error", "warnings_shown", "post", "content_hash"]
     readonly_fields = fields
     can_delete = False
 
     def get_queryset(self, request):
         return own_files(request.user, super().get_queryset(request))
+
+    @admin.display(description="読み取りの注意")
+    def warnings_shown(self, file):
+        return warning_lines(file.warnings)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -261,6 +277,14 @@ class ImportFileAdmin(ReadOnlyAdmin):
     list_filter = ["outcome", "planned"]
     search_fields = ["name", "content_hash"]
     list_select_related = ["batch", "post"]
+    # The warnings in words; the preview's JSON is shown on the batch's review page.
+    fields = ["batch", "position", "name", "size", "encoding", "content_hash", "planned", "outcome", "error",
+              "warnings_shown", "post", "text"]
+    readonly_fields = ["warnings_shown"]
 
     def get_queryset(self, request):
         return own_files(request.user, super().get_queryset(request))
+
+    @admin.display(description="読み取りの注意")
+    def warnings_shown(self, file):
+        return warning_lines(file.warnings)

@@ -52,7 +52,7 @@ def preview_batch(user, uploads: Iterable[Upload]) -> ImportBatch:
                     plan = plan_text(text, outlets=outlets, name=upload.name)
                     record.text, record.content_hash = text, plan.digest
                     record.planned, record.error = plan.outcome, plan.refusal
-                    record.warnings = [str(w) for w in plan.parsed.warnings]
+                    record.warnings = [w.to_dict() for w in plan.parsed.warnings]
                     identity = (plan.key, plan.parsed.article.date)
                     record.preview = _summary(plan, known, duplicate_of=seen.get(identity))
                     seen.setdefault(identity, record.name)

@@ -2,7 +2,7 @@
 
 Accepts UTF-8 (with or without BOM), UTF-16 with a BOM, CP932/Shift_JIS,
 EUC-JP and ISO-2022-JP; turns CRLF and CR into LF. Everything else is refused
-with a one-line reason (`RefusedFile`). Pure Python, no Django.
+with a one-line reason in Japanese (`RefusedFile`). Pure Python, no Django.
 """
 
 from __future__ import annotations
@@ -16,21 +16,22 @@ from charset_normalizer import from_bytes
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 CHUNK = 64 * 1024
 _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
+EMPTY = "空のファイルです。"
 
 _MAGIC = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
-    (b"\x7fELF", "an executable"),
+    (b"\x89PNG", "PNG画像"),
+    (b"\xff\xd8\xff", "JPEG画像"),
+    (b"GIF8", "GIF画像"),
+    (b"%PDF", "PDF文書"),
+    (b"PK\x03\x04", "ZIPファイル"),
+    (b"\x1f\x8b", "gzipファイル"),
+    (b"RIFF", "RIFFファイル(WebP・WAV・AVI)"),
+    (b"\x7fELF", "実行ファイル"),
 )
 
 
 class RefusedFile(Exception):
-    """A file that cannot be a post; `str()` is the one-line reason."""
+    """A file that cannot be a post; `str()` is the one-line reason, in Japanese."""
 
 
 def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -39,7 +40,7 @@ def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     while chunk := stream.read(CHUNK):
         size += len(chunk)
         if size > max_bytes:
-            raise RefusedFile(f"too large: over the limit of {size_text(max_bytes)}")
+            raise RefusedFile(f"大きすぎます: 上限は{size_text(max_bytes)}です。")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -47,27 +48,27 @@ def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 def decode_post(data: bytes) -> tuple[str, str]:
     """(text with LF line ends, the encoding it was read as); raises RefusedFile."""
     if not data.strip():
-        raise RefusedFile("empty file")
+        raise RefusedFile(EMPTY)
     text, encoding = _decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise RefusedFile("empty file")
+        raise RefusedFile(EMPTY)
     if "\x00" in text:
-        raise RefusedFile("binary file (contains NUL characters), not a text post")
+        raise RefusedFile("テキストの投稿ではありません(NUL文字を含むバイナリファイルです)。")
     return text, encoding
 
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", "UTF-8 with BOM"), "utf-8-sig"
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", "BOM付きUTF-8"), "utf-8-sig"
     for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if data.startswith(bom):
             return _strict(data, "utf-16", "UTF-16"), "utf-16"
     for magic, kind in _MAGIC:
         if data.startswith(magic):
-            raise RefusedFile(f"binary file ({kind}), not a text post")
+            raise RefusedFile(f"テキストの投稿ではありません({kind}です)。")
     if b"\x00" in data:
-        raise RefusedFile("binary file (contains NUL bytes), not a text post")
+        raise RefusedFile("テキストの投稿ではありません(NULバイトを含むバイナリファイルです)。")
     if b"\x1b$" in data or b"\x1b(" in data:
         # ISO-2022-JP is 7-bit and would also pass as UTF-8: its escapes give it away.
         try:
@@ -96,18 +97,18 @@ def _decode(data: bytes) -> tuple[str, str]:
     if readings:
         encoding = next(iter(readings))
         return data.decode(encoding), encoding
-    raise RefusedFile("undecodable: not UTF-8, UTF-16, Shift_JIS/CP932, EUC-JP or ISO-2022-JP text")
+    raise RefusedFile("文字コードを読み取れません: UTF-8、UTF-16、Shift_JIS(CP932)、EUC-JP、ISO-2022-JPのどれでもありません。")
 
 
 def _strict(data: bytes, codec: str, label: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as error:
-        raise RefusedFile(f"undecodable: starts as {label} but byte {error.start} is not valid {label}") from None
+        raise RefusedFile(f"文字コードを読み取れません: {label}で始まりますが、{error.start}バイト目が{label}として正しくありません。") from None
 
 
 def size_text(n: int) -> str:
-    """A size limit in words: `5 MB`, `512 KB`, `100 bytes`."""
+    """A size limit in words: `5 MB`, `512 KB`, `100バイト`."""
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):g} MB"
-    return f"{n / 1024:g} KB" if n >= 1024 else f"{n} bytes"
+    return f"{n / 1024:g} KB" if n >= 1024 else f"{n}バイト"

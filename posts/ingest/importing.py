@@ -49,7 +49,7 @@ class ImportResult:
     outcome: str
     post: Post | None = None
     error: str = ""
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[dict, ...] = field(default=())  # as stored: posts/ingest/parsed.py, ParseWarning.to_dict
 
 
 def identity_key(title: str, content_hash: str) -> str:
@@ -141,7 +141,7 @@ def import_text(
         post = found.post
         if into is not None:
             if post is not None and post.pk != into.pk:
-                return ImportResult(name, FAILED, error=f"now reads as the same post as #{post.pk}; not changed")
+                return ImportResult(name, FAILED, error=f"読み直すと別の投稿 #{post.pk} と同じになるため、変更しませんでした。")
             if found.refusal:
                 return ImportResult(name, FAILED, error=found.refusal)
             post = Post.objects.select_for_update().get(pk=into.pk)
@@ -170,10 +170,10 @@ def import_or_fail(text: str, **kwargs) -> ImportResult:
     try:
         return import_text(text, **kwargs)
     except DatabaseError as error:
-        return ImportResult(kwargs["name"], FAILED, error=f"database error: {_first_line(error)}")
+        return ImportResult(kwargs["name"], FAILED, error=f"データベースのエラー: {_first_line(error)}")
     except Exception as error:
         logger.exception("importing %s failed", kwargs["name"])
-        return ImportResult(kwargs["name"], FAILED, error=f"internal error ({type(error).__name__}): {_first_line(error)}")
+        return ImportResult(kwargs["name"], FAILED, error=f"内部エラー({type(error).__name__}): {_first_line(error)}")
 
 
 def reparse(post: Post) -> ImportResult:
@@ -197,7 +197,7 @@ def read_post_file(path: Path) -> tuple[str, str]:
         with open(path, "rb") as stream:
             data = read_limited(stream, settings.POST_FILE_MAX_BYTES)
     except OSError as error:
-        raise RefusedFile(f"cannot read: {error.strerror or error}") from None
+        raise RefusedFile(f"読み込めません: {error.strerror or error}") from None
     return decode_post(data)
 
 
@@ -248,7 +248,7 @@ def _save(post: Post, plan: Plan, sources: dict[str, Source], *, text: str, name
     post.content_hash = plan.digest
     post.source_file = Path(name).name[:255]
     post.encoding = encoding
-    post.warnings = [str(w) for w in parsed.warnings]
+    post.warnings = [w.to_dict() for w in parsed.warnings]
     post.apply_corrections()
     post.save()
 

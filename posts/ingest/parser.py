@@ -38,7 +38,7 @@ class _Header:
     original_title: str
     title: str
     after: str  # text after the closing bracket: the start of the body
-    problems: list[str]
+    problems: list[str]  # warning codes
     date: dt.date | None = None
 
 
@@ -63,19 +63,20 @@ class _Parser:
         """Whether lines[start:stop] hold a URL line."""
         return self.url_lines_before[stop] > self.url_lines_before[start]
 
-    def warn(self, index: int | None, message: str) -> None:
-        self.warnings.append(ParseWarning(None if index is None else index + 1, message))
+    def warn(self, index: int | None, code: str, **params: str) -> None:
+        """A warning of `code` (posts/ingest/parsed.py: MESSAGES) on line `index` (0-based), or on the whole post."""
+        self.warnings.append(ParseWarning(None if index is None else index + 1, code, tuple(params.items())))
 
     def parse(self, text: str) -> ParsedPost:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is None:
-            self.warn(None, "the post is empty")
+            self.warn(None, "empty")
             return self._post(_Title(), None, [], [], [], "", [])
 
         starts_with_quote = syntax.header_match(lines[first]) and not lines[first].strip().startswith("『")
         if starts_with_quote:
-            self.warn(first, "no title line: the post starts with a quote")
+            self.warn(first, "no_title_line")
             title, body_start = _Title(), first
         else:
             title, body_start = self._title(lines[first], first), first + 1
@@ -88,7 +89,7 @@ class _Parser:
         marker = self._article_marker(lines, headers)
         if marker is not None:
             for header in (h for h in headers if h.index > marker):
-                self.warn(header.index, "looks like a quote header but comes after the 記事 line: read as article text")
+                self.warn(header.index, "header_after_article")
             headers = [h for h in headers if h.index < marker]
         for header in headers:
             for problem in header.problems:
@@ -109,7 +110,7 @@ class _Parser:
     def _post(self, title: _Title, article_date, quotes, commentary, article, footer, urls, link_quotes=()) -> ParsedPost:
         dated = [q.date for q in quotes if q.date] + ([article_date] if article_date else [])
         if not dated:
-            self.warn(None, "no dated header: published_on is the import date")
+            self.warn(None, "no_dated_header")
         return ParsedPost(
             title=title.title,
             article=ArticleRef(article_date, title.outlet, title.author, title.outlet_as_written),
@@ -135,15 +136,15 @@ class _Parser:
         bracketed = len(head) >= 2 and head[0] == "『" and head[-1] == "』"
         date = syntax.DATE_RE.match(tail.group("meta")) if tail else None
         if not (bracketed or date):
-            self.warn(index, "title line not in the form 『title』(M/D outlet author)について: kept whole as the title")
+            self.warn(index, "title_form")
             return _Title(stripped)
         title = head[1:-1].strip() if bracketed else head
         if head.count("『") != head.count("』"):
-            self.warn(index, "the title's 『』 do not pair up: kept as written")
+            self.warn(index, "title_brackets")
         if not title:
-            self.warn(index, "the title line has no title")
+            self.warn(index, "no_title")
         if not date:
-            self.warn(index, f"no date in the title line's parentheses: ({tail.group('meta')})")
+            self.warn(index, "no_title_date", written=tail.group("meta"))
             return _Title(title, None, *self._outlet_and_author(tail.group("meta").strip(), index))
         rest = self._day_mark_or_outlet(date, tail.group("meta")[date.end() :].strip(), self.outlets.split_known_prefix)
         return _Title(title, syntax.month_day(date), *self._outlet_and_author(rest, index))
@@ -157,7 +158,7 @@ class _Parser:
     def _outlet_and_author(self, rest: str, index: int) -> tuple[str, str, str]:
         """(canonical outlet, author, outlet as written) from the title line's `outlet author`."""
         if not rest:
-            self.warn(index, "no outlet in the title line")
+            self.warn(index, "no_title_outlet")
             return "", "", ""
         known = self.outlets.split_known_prefix(rest)
         if known:
@@ -166,12 +167,12 @@ class _Parser:
         words = rest.rsplit(None, 1)
         outlet, author = (words[0], words[1]) if len(words) == 2 else (rest, "")
         if len(outlet) > syntax.MAX_OUTLET_LENGTH:
-            self.warn(index, "the title line's parentheses are too long to hold an outlet: read as the author")
+            self.warn(index, "title_outlet_too_long")
             return "", rest, ""
         if author:
-            self.warn(index, f"unknown outlet in the title line: took “{outlet}” as the outlet, “{author}” as the author")
+            self.warn(index, "unknown_title_outlet", outlet=outlet, author=author)
         else:
-            self.warn(index, f"unknown outlet in the title line: “{outlet}” (an author could not be told apart)")
+            self.warn(index, "unknown_title_outlet_no_author", outlet=outlet)
         return outlet, author, outlet
 
     # Quote headers and the article marker ----------------------------------------
@@ -186,7 +187,7 @@ class _Parser:
                 outlet = self._day_mark_or_outlet(match, match.group("outlet").strip(), self.outlets.by_name)
                 problems = [p for p in (bracket_problem, title_problem) if p]
                 if not outlet:
-                    problems.insert(0, "quote header without an outlet")
+                    problems.insert(0, "header_no_outlet")
                 headers.append(_Header(index, syntax.month_day(match), outlet, original, translated, after, problems))
         return headers
 
@@ -204,7 +205,7 @@ class _Parser:
                 continue
             date = syntax.DATE_RE.match(line)
             if date and not any(b in line for b in syntax.OPEN) and self.outlets.split_known_prefix(line[date.end() :]):
-                self.warn(index, "looks like a quote header without its <original=translation>: read as text")
+                self.warn(index, "header_without_brackets")
 
     def _plausible(self, headers: list[_Header]) -> list[_Header]:
         """Drop header-like body lines: an unknown outlet right after a quote that has not given its links."""
@@ -212,9 +213,9 @@ class _Parser:
         for header in headers:
             if kept and not self.linked(kept[-1].index + 1, header.index):
                 if not self.outlets.by_name(header.outlet):
-                    self.warn(header.index, "looks like a quote header but no link came before it: read as text")
+                    self.warn(header.index, "header_without_link_before")
                     continue
-                self.warn(kept[-1].index, "this quote has no URL line")
+                self.warn(kept[-1].index, "quote_without_url")
             kept.append(header)
         return kept
 
@@ -239,7 +240,7 @@ class _Parser:
         written = [h.written_date for h in headers] + ([title.written_date] if title.written_date else [])
         evidence = dates.year_evidence(written, urls, self.today)
         if evidence.source == "import date" and written:
-            self.warn(None, f"no year in the post: dates are taken as the latest before the import date ({self.today})")
+            self.warn(None, "no_year", today=self.today.isoformat())
         for header in headers:
             header.date = self._resolve(header.written_date, evidence, header.index)
         return self._resolve(title.written_date, evidence, title_index) if title.written_date else None
@@ -248,9 +249,9 @@ class _Parser:
         resolved = dates.resolve(written, evidence.anchor, not_after=self.today + FUTURE_SLACK)
         if resolved is None:
             year = f"{written.year:04d}/" if written.year is not None else ""
-            self.warn(index, f"not a date: {written.written or f'{year}{written.month}/{written.day}'}")
+            self.warn(index, "not_a_date", written=written.written or f"{year}{written.month}/{written.day}")
         elif resolved > self.today + FUTURE_SLACK:
-            self.warn(index, f"{resolved} is after the import date")
+            self.warn(index, "after_import_date", date=resolved.isoformat())
         return resolved
 
     # Quotes, remarks and commentary ----------------------------------------------------
@@ -261,7 +262,7 @@ class _Parser:
             return [], [], lines[start:end]
         preamble = trim(lines[start : headers[0].index])
         if preamble:
-            self.warn(start, "text before the first quote: kept in the commentary")
+            self.warn(start, "text_before_quotes")
         quotes, spans, commentary = [], [], []
         for n, header in enumerate(headers):
             stop = headers[n + 1].index if n + 1 < len(headers) else end
@@ -285,7 +286,7 @@ class _Parser:
             if last:
                 remark, commentary = syntax.split_remark(remark)
         elif last:
-            self.warn(header.index, "the last quote has no URL line: its end is unclear, following text kept in its body")
+            self.warn(header.index, "last_quote_without_url")
         links = tuple(url for i in range(header.index, stop - len(commentary)) for url in self.line_links[i][0])
         quote = ParsedQuote(
             line=header.index + 1,
@@ -307,6 +308,6 @@ class _Parser:
             return known
         by_link = self.outlets.resolve("", links)
         if by_link:
-            self.warn(header.index, f"unknown outlet “{written}”: read as {by_link} from its link")
+            self.warn(header.index, "outlet_from_link", written=written, outlet=by_link)
             return by_link
         return written

@@ -86,7 +86,7 @@ def trim_url(url: str) -> str:
 
 
 def bracketed(rest: str) -> tuple[str, str, str | None]:
-    """Split `title>after` at the `>` that closes a header's `<`: (title, after, problem or None)."""
+    """Split `title>after` at the `>` that closes a header's `<`: (title, after, a warning code or None)."""
     depth = 1
     for i, ch in enumerate(rest):
         if ch in OPEN:
@@ -97,12 +97,12 @@ def bracketed(rest: str) -> tuple[str, str, str | None]:
                 return rest[:i], rest[i + 1 :], None
     last = max(rest.rfind(">"), rest.rfind("＞"))
     if last >= 0:
-        return rest[:last], rest[last + 1 :], "unbalanced < > in the quote header: the title ends at the last >"
-    return rest, "", "no closing > in the quote header: the whole line is the title"
+        return rest[:last], rest[last + 1 :], "header_unbalanced"
+    return rest, "", "header_unclosed"
 
 
 def split_title(inside: str) -> tuple[str, str, str | None]:
-    """(original title, Japanese translation, problem or None), split at the `=` that starts the translation.
+    """(original title, Japanese translation, a warning code or None), split at the `=` that starts the translation.
 
     The translation is Japanese (it has kana) and the original before it has none;
     among several such `=`, the first one followed by a non-ASCII character wins.
@@ -119,7 +119,7 @@ def split_title(inside: str) -> tuple[str, str, str | None]:
     if not candidates:
         return inside.strip(), "", None
     chosen = next((i for i in candidates if not inside[i + 1 :].lstrip()[:1].isascii()), candidates[0])
-    problem = "several = in the quote title: split where the Japanese starts" if len(candidates) > 1 else None
+    problem = "several_equals" if len(candidates) > 1 else None
     return inside[:chosen].strip(), inside[chosen + 1 :].strip(), problem
 
 

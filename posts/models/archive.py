@@ -86,13 +86,13 @@ class Source(models.Model):
         OTHER = "other", "その他"
 
     name = models.CharField("名前", max_length=200, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    slug = models.SlugField("URL用の名前", max_length=100, unique=True, allow_unicode=True)
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name="別表記")
     domains = ArrayField(models.CharField(max_length=253), default=list, blank=True, verbose_name="ドメイン")
     language = models.CharField("言語", max_length=5, choices=Language.choices, blank=True)
     region = models.CharField("国・地域", max_length=50, blank=True)
     kind = models.CharField("種類", max_length=10, choices=Kind.choices, default=Kind.OTHER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
 
     objects = SourceQuerySet.as_manager()
 
@@ -130,8 +130,8 @@ class TopicQuerySet(models.QuerySet):
 class Topic(models.Model):
     """A subject the blog keeps returning to; posts get it from keyword rules (see posts/ingest/topics.py)."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    name = models.CharField("名前", max_length=100, unique=True)
+    slug = models.SlugField("URL用の名前", max_length=100, unique=True, allow_unicode=True)
     keywords = ArrayField(
         models.CharField(max_length=100),
         default=list,
@@ -184,21 +184,22 @@ class PostQuerySet(models.QuerySet):
 class Post(models.Model):
     """One daily commentary post, as parsed from its raw text."""
 
-    title = models.TextField()
+    title = models.TextField("題名")
     # The post's identity with article_date: the normalised title (see importing.identity_key).
-    title_key = models.TextField(editable=False)
-    article_date = models.DateField(null=True, blank=True)
+    title_key = models.TextField("識別用の題名", editable=False)
+    article_date = models.DateField("論評対象の日付", null=True, blank=True)
     article_outlet = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="commented_posts"
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="commented_posts",
+        verbose_name="論評対象の掲載元",
     )
-    article_outlet_as_written = models.TextField(blank=True)
-    article_author = models.TextField(blank=True)
-    published_on = models.DateField()
-    commentary = models.TextField(blank=True)
-    article_body = models.TextField(blank=True)
-    raw_text = models.TextField(help_text="The file's text exactly as decoded (line ends as LF).")
-    content_hash = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of raw_text in UTF-8.")
-    source_file = models.CharField(max_length=255, blank=True)  # the file its current text came from
+    article_outlet_as_written = models.TextField("掲載元(書かれたとおり)", blank=True)
+    article_author = models.TextField("論評対象の筆者", blank=True)
+    published_on = models.DateField("公開日")
+    commentary = models.TextField("論評", blank=True)
+    article_body = models.TextField("記事", blank=True)
+    raw_text = models.TextField("取り込んだテキスト", help_text="ファイルのテキスト(読み取ったとおり。改行はLFに統一)。")
+    content_hash = models.CharField("テキストのハッシュ", max_length=64, db_index=True, help_text="テキストのSHA-256(UTF-8)。")
+    source_file = models.CharField("取り込んだファイル", max_length=255, blank=True)  # the file its current text came from
     # The post's identity by file: a later file of this name updates this post (see posts/ingest/identity.py).
     file_name = models.CharField(
         "識別用のファイル名",
@@ -207,16 +208,18 @@ class Post(models.Model):
         help_text="この名前のファイルを取り込むと、この投稿を更新します(最初に取り込んだファイルの名前)。"
         "空にすると、ファイル名では結び付けません。",
     )
-    encoding = models.CharField(max_length=20, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
+    encoding = models.CharField("文字コード", max_length=20, blank=True)
+    # What the parser could not read, as codes with values: posts/ingest/parsed.py (ParseWarning.to_dict).
+    warnings = models.JSONField("読み取りの注意", default=list, blank=True)
     corrections = models.JSONField(
+        "管理者の修正",
         default=dict,
         blank=True,
-        help_text="What an admin corrected (title, published_on, topics, quote outlets): kept over re-imports.",
+        help_text="管理者が直したもの(題名、公開日、トピック、引用の情報源)。取り込み直しても保たれます。",
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="posts")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="posts", verbose_name="トピック")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -401,13 +404,14 @@ class Post(models.Model):
 class Revision(models.Model):
     """An earlier text of a post, kept when an import replaced it: no imported text is ever lost."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
-    raw_text = models.TextField()
-    content_hash = models.CharField(max_length=64, db_index=True)  # an earlier text imported again is this post
-    source_file = models.CharField(max_length=255, blank=True)
-    encoding = models.CharField(max_length=20, blank=True)
-    imported_at = models.DateTimeField(help_text="When this text was imported.")
-    replaced_at = models.DateTimeField(auto_now_add=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions", verbose_name="投稿")
+    raw_text = models.TextField("テキスト")
+    # An earlier text imported again is this post.
+    content_hash = models.CharField("テキストのハッシュ", max_length=64, db_index=True)
+    source_file = models.CharField("取り込んだファイル", max_length=255, blank=True)
+    encoding = models.CharField("文字コード", max_length=20, blank=True)
+    imported_at = models.DateTimeField("取り込んだ日時")
+    replaced_at = models.DateTimeField("置き換えた日時", auto_now_add=True)
 
     class Meta:
         ordering = ["post", "-replaced_at"]
@@ -420,20 +424,22 @@ class Revision(models.Model):
 class Quote(models.Model):
     """A foreign news item quoted in a post."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="quotes")
-    position = models.PositiveIntegerField()
-    date = models.DateField(null=True, blank=True, db_index=True)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
-    outlet_as_written = models.TextField(blank=True)
-    original_title = models.TextField(blank=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="quotes", verbose_name="投稿")
+    position = models.PositiveIntegerField("順番")
+    date = models.DateField("日付", null=True, blank=True, db_index=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes", verbose_name="情報源"
+    )
+    outlet_as_written = models.TextField("情報源(書かれたとおり)", blank=True)
+    original_title = models.TextField("原題", blank=True)
     lang = models.CharField("原題の言語", max_length=5, choices=Language.choices, default=Language.OTHER)  # of the original title
     title_lang = models.CharField(
         "原題の言語タグ", max_length=16, blank=True,
         help_text="ページの lang 属性に入る BCP 47 のタグ(en、zh-Hant など)。取り込みのときに原題の文字から読みます。",
     )
-    translated_title = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    remark = models.TextField(blank=True, help_text="The blogger's note after the quote's links.")
+    translated_title = models.TextField("訳題", blank=True)
+    body = models.TextField("本文", blank=True)
+    remark = models.TextField("引用への一言", blank=True, help_text="引用のリンクの後に書かれた、ブロガーの一言。")
 
     class Meta:
         ordering = ["post", "position"]
@@ -447,14 +453,19 @@ class Quote(models.Model):
 class Link(models.Model):
     """A URL in a post, in order; `quote` is set when it belongs to a quoted item."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links")
-    quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
-    position = models.PositiveIntegerField()
-    url = models.TextField()
-    url_key = models.TextField(blank=True, help_text="The URL without what varies between copies of it (posts/ingest/links.py).")
-    domain = models.CharField(max_length=253, db_index=True)
-    status_id = models.BigIntegerField(null=True, blank=True, help_text="X/Twitter status id")
-    status_time = models.DateTimeField(null=True, blank=True, help_text="When the status id was issued")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links", verbose_name="投稿")
+    quote = models.ForeignKey(
+        Quote, null=True, blank=True, on_delete=models.CASCADE, related_name="links", verbose_name="引用"
+    )
+    position = models.PositiveIntegerField("順番")
+    url = models.TextField("リンク先のURL")
+    url_key = models.TextField(
+        "照合用のURL", blank=True,
+        help_text="URLの書き方による違い(追跡用のパラメーターなど)を除いたもの。同じ記事へのリンクは同じ値になります。",
+    )
+    domain = models.CharField("ドメイン", max_length=253, db_index=True)
+    status_id = models.BigIntegerField("X(Twitter)の投稿ID", null=True, blank=True)
+    status_time = models.DateTimeField("X(Twitter)の投稿日時", null=True, blank=True, help_text="投稿IDから読んだ日時。")
 
     class Meta:
         ordering = ["post", "position"]
@@ -491,12 +502,14 @@ class Passage(models.Model):
         COMMENTARY = "commentary", "論評"
         ARTICLE = "article", "記事"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="passages")
-    quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.CASCADE, related_name="passages")
-    part = models.CharField(max_length=10, choices=Part.choices)
-    field = models.CharField(max_length=20)
-    start = models.PositiveIntegerField(help_text="Where the passage starts in its field's text.")
-    runs = models.TextField()
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="passages", verbose_name="投稿")
+    quote = models.ForeignKey(
+        Quote, null=True, blank=True, on_delete=models.CASCADE, related_name="passages", verbose_name="引用"
+    )
+    part = models.CharField("部分", max_length=10, choices=Part.choices)
+    field = models.CharField("項目", max_length=20)
+    start = models.PositiveIntegerField("開始位置", help_text="項目のテキストの中で、この断片が始まる位置。")
+    runs = models.TextField("検索用のテキスト")
 
     class Meta:
         indexes = [GinIndex(Lexemes("runs"), name="passage_lexemes")]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from posts.ingest.dates import iso
+from posts.ingest.warning_text import warning_json
 from posts.models import Post
 from posts.web.limits import search_rate_limited
 from posts.web.quotes import QuoteRow, QuoteSearch
@@ -122,7 +123,7 @@ def parsed_form(post: Post) -> dict:
         "commentary": post.commentary,
         "article_body": post.article_body,
         "links": list(post.links.order_by("position").values_list("url", flat=True)),
-        "warnings": post.warnings,
+        "warnings": [warning_json(warning) for warning in post.warnings],
     }
 
 

@@ -169,7 +169,7 @@ def test_the_same_post_twice_in_one_batch_is_stored_once(importer):
 
 def test_a_bad_file_is_refused_with_a_reason_while_the_good_ones_land(importer):
     status, preview = upload(importer, [named("good.txt", small_post().encode()), named("image.txt", b"\x89PNG\r\n\x1a\n\x00")])
-    assert "binary file (a PNG image), not a text post" in preview
+    assert "テキストの投稿ではありません(PNG画像です)。" in preview
     assert "取り込む(1ファイル)" in preview
     confirm(importer, ImportBatch.objects.get())
     assert Post.objects.count() == 1
@@ -185,7 +185,7 @@ def test_an_empty_form_says_what_to_do(importer):
 def test_a_file_over_the_size_limit_is_refused_while_uploading(importer, settings):
     settings.POST_FILE_MAX_BYTES = 1000
     status, preview = upload(importer, [named("big.txt", small_post().encode() * 20), named("ok.txt", small_post().encode())])
-    assert "大きすぎます: 上限は1000 bytesです。" in preview
+    assert "大きすぎます: 上限は1000バイトです。" in preview
     assert ImportFile.objects.get(name="big.txt").planned == "refused"
     assert ImportFile.objects.get(name="ok.txt").planned == "created"
 
@@ -206,7 +206,7 @@ def test_a_zip_of_posts_is_opened_and_other_members_skipped(importer):
     status, preview = upload(importer, [archive])
     assert "posts.zip/a.txt" in preview and "posts.zip/dir/b.TXT" in preview
     assert preview.count("取り込みません: .txt のファイルではありません。") == 1
-    assert "binary file (contains NUL bytes)" in preview  # the __MACOSX member is a .txt in name only
+    assert "NULバイトを含む" in preview  # the __MACOSX member is a .txt in name only
     confirm(importer, ImportBatch.objects.get())
     assert sorted(Post.objects.values_list("title", flat=True)) == ["乙", "甲"]
 
@@ -457,7 +457,7 @@ def test_a_file_that_fails_on_confirm_is_recorded_and_the_others_land(importer, 
     monkeypatch.setattr(importing, "import_text", breaking)
     upload(importer, [named("a.txt", small_post(title="壊れる").encode()), named("b.txt", small_post(title="無事").encode())])
     result = confirm(importer, ImportBatch.objects.get())
-    assert "1件は失敗しました" in result and "internal error (ValueError): boom" in result
+    assert "1件は失敗しました" in result and "内部エラー(ValueError): boom" in result
     assert list(Post.objects.values_list("title", flat=True)) == ["無事"]
     failed = ImportFile.objects.get(name="a.txt")
     assert failed.outcome == "failed" and failed.text  # kept, so it can be tried again
@@ -591,7 +591,7 @@ def test_reparse_never_writes_over_another_post():
     Post.objects.filter(pk=second.pk).update(raw_text=small_post(title="甲"))
     second.refresh_from_db()
     result = reparse(second)
-    assert result.outcome == "failed" and f"same post as #{first.pk}" in result.error
+    assert result.outcome == "failed" and f"別の投稿 #{first.pk} と同じになる" in result.error
     first.refresh_from_db()
     assert first.title == "甲" and first.revisions.count() == 0
 

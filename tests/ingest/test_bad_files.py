@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from posts.ingest.warning_text import warning_text
 from posts.models import ImportBatch, Post
 from posts.search.matching import search
 from posts.search.query import parse_query
@@ -74,9 +75,11 @@ def both(*checks):
 
 
 def warned(*expected):
+    """The post's warnings say these, as people read them."""
     def check(post):
+        shown = [warning_text(w) for w in post.warnings]
         for warning in expected:
-            assert warning in post.warnings, post.warnings
+            assert warning in shown, shown
 
     return check
 
@@ -105,23 +108,23 @@ CASES = {
     "cr": (LF_POST.replace("\n", "\r").encode(), same_as_lf),
     "mixed line ends": (mixed_line_ends(LF_POST).encode(), same_as_lf),
     "u+2028": (SEPARATORS.encode(), both(written(SEPARATORS), found_by("前", "終"))),
-    "nul bytes": (LF_POST.encode() + b"\x00\x00", Refused("binary file (contains NUL bytes), not a text post")),
-    "nul in utf-16": (LF_POST.encode("utf-16") + "\x00".encode("utf-16-le"), Refused("contains NUL characters")),
+    "nul bytes": (LF_POST.encode() + b"\x00\x00", Refused("テキストの投稿ではありません(NULバイトを含むバイナリファイルです)。")),
+    "nul in utf-16": (LF_POST.encode("utf-16") + "\x00".encode("utf-16-le"), Refused("NUL文字を含む")),
     "control characters": (CONTROL.encode(), both(written(CONTROL), found_by("エスケープ", "改ページ"))),
     "zero-width and full-width": (INVISIBLE.encode(), both(written(INVISIBLE), found_by("停戦", "FBI", "fbi", "カタカナ", "合意"))),
-    "empty": (b"", Refused("empty file")),
-    "only whitespace": (" \r\n\t\u3000".encode(), Refused("empty file")),
+    "empty": (b"", Refused("空のファイルです。")),
+    "only whitespace": (" \r\n\t\u3000".encode(), Refused("空のファイルです。")),
     "1 MB single line": (ONE_LONG_LINE.encode(), both(written(ONE_LONG_LINE), holds(lambda post: "あ" * 350_000 in post.quotes.get().body))),
-    "png named .txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, Refused("binary file (a PNG image), not a text post")),
-    "undecodable": ("投稿".encode("utf-8") + b"\x81\x20\x82\x20abc\xef\xbf", Refused("undecodable")),
+    "png named .txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, Refused("テキストの投稿ではありません(PNG画像です)。")),
+    "undecodable": ("投稿".encode("utf-8") + b"\x81\x20\x82\x20abc\xef\xbf", Refused("文字コードを読み取れません")),
     "missing brackets": (
         "『題名(8/4日経)について\n8/4Reuters Tariffs rise=関税\nhttps://www.reuters.com/x\n".encode(),
-        warned("line 1: the title's 『』 do not pair up: kept as written",
-               "line 2: looks like a quote header without its <original=translation>: read as text"),
+        warned("1行目: 題名の『』が対になっていません: 書かれたとおりにしました",
+               "2行目: <原題=訳題> のない引用の見出しのようです: 本文として読みました"),
     ),
     "unbalanced <>": (
         "『題』(8/4日経 記者)について\n8/4Reuters<Tariffs <rise=関税\nhttps://www.reuters.com/x\n".encode(),
-        warned("line 2: no closing > in the quote header: the whole line is the title"),
+        warned("2行目: 引用の見出しに閉じる > がありません: 行全体を題としました"),
     ),
     "missing =": (  # a header without a translation is allowed: the original title alone
         "『題』(8/4日経 記者)について\n8/4Reuters<Tariffs rise>\nhttps://www.reuters.com/x\n".encode(),
@@ -254,7 +257,7 @@ def test_a_50_mb_file_is_refused_while_read_by_the_command_in_little_memory(tmp_
         except Exception as error:
             print("EXIT", error)
     """)
-    assert '"outcome": "failed"' in out and "too large: over the limit of 5 MB" in out
+    assert '"outcome": "failed"' in out and "大きすぎます: 上限は5 MBです。" in out
     assert peak < 200, f"peak RSS {peak:.0f} MB"
     print(f"command: 50 MB file refused, peak RSS {peak:.0f} MB")
     assert Post.objects.count() == 0

@@ -44,16 +44,16 @@ def test_it_keeps_other_characters_as_written():
 @pytest.mark.parametrize(
     "data, reason",
     [
-        (b"", "empty file"),
-        (b" \r\n\t\n", "empty file"),
-        ("\ufeff\n".encode("utf-8"), "empty file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (a PNG image)"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "binary file (a JPEG image)"),
-        (b"PK\x03\x04\x14\x00", "binary file (a ZIP archive)"),
-        ("本文\x00です".encode(), "binary file (contains NUL bytes)"),
-        ("本文\x00です".encode("utf-16"), "binary file (contains NUL characters)"),
-        (bytes(range(0x80, 0x100)) * 4, "undecodable"),
-        (codecs.BOM_UTF8 + b"\xff\xfe\xfd", "undecodable: starts as UTF-8 with BOM"),
+        (b"", "空のファイルです。"),
+        (b" \r\n\t\n", "空のファイルです。"),
+        ("\ufeff\n".encode("utf-8"), "空のファイルです。"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "テキストの投稿ではありません(PNG画像です)"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "テキストの投稿ではありません(JPEG画像です)"),
+        (b"PK\x03\x04\x14\x00", "テキストの投稿ではありません(ZIPファイルです)"),
+        ("本文\x00です".encode(), "テキストの投稿ではありません(NULバイトを含む"),
+        ("本文\x00です".encode("utf-16"), "テキストの投稿ではありません(NUL文字を含む"),
+        (bytes(range(0x80, 0x100)) * 4, "文字コードを読み取れません"),
+        (codecs.BOM_UTF8 + b"\xff\xfe\xfd", "文字コードを読み取れません: BOM付きUTF-8で始まります"),
     ],
 )
 def test_it_refuses_what_cannot_be_a_post_with_a_one_line_reason(data, reason):
@@ -77,7 +77,7 @@ class EndlessStream(io.RawIOBase):
 
 def test_the_size_limit_is_checked_while_reading():
     stream = EndlessStream()
-    with pytest.raises(RefusedFile, match="too large: over the limit of 1 MB"):
+    with pytest.raises(RefusedFile, match="大きすぎます: 上限は1 MBです。"):
         read_limited(stream, max_bytes=1024 * 1024)
     assert stream.given <= 1024 * 1024 + 64 * 1024
 

@@ -141,13 +141,13 @@ def test_each_encoding_is_stored_as_text(tmp_path, encoding):
 def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
     settings.POST_FILE_MAX_BYTES = 100
     result = import_file(write_post(tmp_path, "big.txt", small_post() * 10))
-    assert (result.outcome, result.error) == (FAILED, "too large: over the limit of 100 bytes")
+    assert (result.outcome, result.error) == (FAILED, "大きすぎます: 上限は100バイトです。")
     assert Post.objects.count() == 0
 
 
 def test_import_bytes_refuses_binary_with_a_reason():
     result = import_bytes(b"\x89PNG\r\n\x1a\n\x00\x00", name="image.txt")
-    assert (result.outcome, result.error, result.post) == (FAILED, "binary file (a PNG image), not a text post", None)
+    assert (result.outcome, result.error, result.post) == (FAILED, "テキストの投稿ではありません(PNG画像です)。", None)
 
 
 def test_a_bad_file_among_good_ones_fails_alone_and_the_command_exits_non_zero(tmp_path):
@@ -161,8 +161,8 @@ def test_a_bad_file_among_good_ones_fails_alone_and_the_command_exits_non_zero(t
     out, error = run_import(tmp_path)
 
     assert error is not None and error.returncode == 1 and str(error) == "2 of 4 files failed"
-    assert f"failed     {tmp_path / 'b.txt'}: binary file (contains NUL bytes), not a text post" in out
-    assert f"failed     {tmp_path / 'empty.txt'}: empty file" in out
+    assert f"failed     {tmp_path / 'b.txt'}: テキストの投稿ではありません(NULバイトを含むバイナリファイルです)。" in out
+    assert f"failed     {tmp_path / 'empty.txt'}: 空のファイルです。" in out
     assert out.strip().endswith("2 created / 0 updated / 0 unchanged / 2 failed")
     assert sorted(Post.objects.values_list("title", flat=True)) == ["一つ目", "三つ目"]
 
@@ -202,7 +202,7 @@ def test_an_unexpected_error_fails_one_file_and_the_others_are_imported(tmp_path
     write_post(tmp_path, "a.txt", small_post(title="壊れる"))
     write_post(tmp_path, "b.txt", small_post(title="無事"))
     out, error = run_import(tmp_path)
-    assert f"failed     {tmp_path / 'a.txt'}: internal error (ValueError): a parser bug" in out
+    assert f"failed     {tmp_path / 'a.txt'}: 内部エラー(ValueError): a parser bug" in out
     assert list(Post.objects.values_list("title", flat=True)) == ["無事"]
     assert error is not None
 
@@ -212,7 +212,7 @@ def test_json_output_reports_each_file(tmp_path):
     out, error = run_import(tmp_path / "a.txt", tmp_path / "missing.txt", format="json")
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines[0] == {"file": str(tmp_path / "a.txt"), "outcome": "created", "post": Post.objects.get().pk, "warnings": []}
-    assert lines[1] == {"file": str(tmp_path / "missing.txt"), "outcome": "failed", "error": "cannot read: No such file or directory"}
+    assert lines[1] == {"file": str(tmp_path / "missing.txt"), "outcome": "failed", "error": "読み込めません: No such file or directory"}
     assert lines[2] == {"summary": {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}}
     assert error is not None
 
@@ -295,7 +295,7 @@ def test_dry_run_prints_the_parsed_form_and_touches_no_database():
 def test_dry_run_prints_an_error_object_for_a_refused_file(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"")
     out, error = run_import(tmp_path / "bad.txt", dry_run=True, format="json")
-    assert json.loads(out) == {"file": str(tmp_path / "bad.txt"), "error": "empty file"}
+    assert json.loads(out) == {"file": str(tmp_path / "bad.txt"), "error": "空のファイルです。"}
     assert error is not None and error.returncode == 1
 
 

@@ -21,6 +21,7 @@ from posts.ingest.importing import (
     read_post_file,
 )
 from posts.ingest.parser import parse_post
+from posts.ingest.warning_text import warning_json, warning_text
 from posts.search.index import bulk_indexing, flush_index
 
 
@@ -72,7 +73,8 @@ class Command(BaseCommand):
     def report(self, line: dict, format: str, verbosity: int) -> None:
         if format == "json":
             shown = {"file": line["file"], "outcome": line["outcome"]}
-            shown |= {"error": line["error"]} if line["error"] else {"post": line["post"], "warnings": line["warnings"]}
+            warnings = [warning_json(warning) for warning in line["warnings"]]
+            shown |= {"error": line["error"]} if line["error"] else {"post": line["post"], "warnings": warnings}
             self.stdout.write(json.dumps(shown, ensure_ascii=False))
         elif line["outcome"] == FAILED:
             self.stdout.write(self.style.ERROR(f"failed     {line['file']}: {line['error']}"))
@@ -81,7 +83,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{line['outcome']:<10} {line['file']}  #{line['post']} {line['title'][:40]} ({counts})")
             if verbosity >= 2:
                 for warning in line["warnings"]:
-                    self.stdout.write(f"           warning: {warning}")
+                    self.stdout.write(f"           warning: {warning_text(warning)}")
 
     def print_parsed(self, path, format) -> bool:
         """Print one file's parsed form; True when the file was refused."""
@@ -93,11 +95,12 @@ class Command(BaseCommand):
             return True
         parsed = parse_post(text)
         if format == "json":
-            self.stdout.write(json.dumps({"file": name, **parsed.to_dict()}, ensure_ascii=False))
+            warnings = [warning_json(w.to_dict()) for w in parsed.warnings]
+            self.stdout.write(json.dumps({"file": name, **parsed.to_dict(), "warnings": warnings}, ensure_ascii=False))
         else:
             self.stdout.write(f"{name}: {parsed.title} ({len(parsed.quotes)} quotes, {len(parsed.warnings)} warnings)")
             for warning in parsed.warnings:
-                self.stdout.write(f"    warning: {warning}")
+                self.stdout.write(f"    warning: {warning_text(warning.to_dict())}")
         return False
 
 

@@ -11,7 +11,8 @@ A browser that sent a POST (an admin save, an import, a login) gets a signed coo
 
 Each replica-read request first asks a replica how far behind it is. A replica that does not answer, is not a
 standby, or is more than `DATABASE_REPLICA_MAX_LAG_SECONDS` behind is skipped for `DATABASE_REPLICA_RETRY_SECONDS`
-(logged as a warning), and the primary serves; /healthz says "degraded" (archive/health.py).
+(logged as a warning), and the primary serves; /healthz says "degraded" (archive/health.py). A replica that
+fails a read during a request is skipped the same way, and the request is answered again from the primary.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError, connections
 from django.urls import reverse
+from psycopg import errors as psycopg_errors
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,27 @@ class ReplicaReads:
                 COOKIE, "1", salt=SALT, max_age=settings.DATABASE_REPLICA_MAX_LAG_SECONDS,
                 secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
             )
+        return response
+
+    def process_exception(self, request, exception):
+        """A replica that fails a read mid-request (it stopped, say): skip it, and answer the request from the primary.
+
+        A search that reached statement_timeout is not retried: it would take as long there (posts/web/limits.py).
+        """
+        alias = _reads.get()
+        if not (alias and isinstance(exception, DatabaseError) and connections[alias].errors_occurred):
+            return None
+        if isinstance(exception.__cause__, psycopg_errors.QueryCanceled):
+            return None
+        _skipped_until[alias] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
+        logger.warning("replica %s failed a read and is skipped for %s s, the primary answers again: %s",
+                       alias, settings.DATABASE_REPLICA_RETRY_SECONDS, exception)
+        _close(alias)
+        _reads.set(None)  # until __call__ resets it
+        match = request.resolver_match
+        response = match.func(request, *match.args, **match.kwargs)
+        if callable(getattr(response, "render", None)):
+            response = response.render()
         return response
 
     @staticmethod

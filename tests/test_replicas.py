@@ -220,3 +220,18 @@ def test_a_stopped_replica_leaves_every_page_up_and_the_health_check_degraded(re
     finally:
         replica.start()
     wait_for(lambda: Browser(base).get("/healthz") == (200, "ok\n"), "the standby is back")
+
+
+def test_a_replica_that_fails_a_read_mid_request_leaves_the_page_to_the_primary(replicated):
+    base, primary, replica = replicated
+    # A standby that answers the health check but fails every read of the archive (no search path to its tables),
+    # as one that stops between the check and the page's queries would.
+    failing = f"{replica.url}?options={urllib.parse.quote('-c search_path=nowhere')}"
+    with gunicorn(DATABASE_URL=primary.url, DATABASE_REPLICA_URLS=failing, DJANGO_RATELIMIT="false",
+                  DATABASE_REPLICA_RETRY_SECONDS="0") as (other, _):
+        for path in ["/", searching("関税"), "/posts.json", "/quotes/", "/feed/"]:
+            with reads(primary, replica) as seen:
+                status, _ = Browser(other).get(path)
+            assert status == 200, path
+            assert 'ERROR:  relation "posts_' in seen["replica"], path
+            assert READS_ARCHIVE in seen["primary"], path

@@ -21,7 +21,6 @@ import contextvars
 import logging
 import random
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -130,8 +129,6 @@ class ReplicaReads:
             response = self.get_response(request)
         finally:
             _reads.reset(token)
-        if response.streaming:  # an export written while it is sent reads where its request did
-            response.streaming_content = _reading_from(alias, response.streaming_content)
         if request.method not in SAFE_METHODS and settings.DATABASE_REPLICAS:
             response.set_signed_cookie(
                 COOKIE, "1", salt=SALT, max_age=settings.DATABASE_REPLICA_MAX_LAG_SECONDS,
@@ -169,17 +166,6 @@ class ReplicaReads:
         except (KeyError, signing.BadSignature):
             return False
         return True
-
-
-def _reading_from(alias: str | None, chunks: Iterable) -> Iterator:
-    token = _reads.set(alias)
-    try:
-        yield from chunks
-    finally:
-        try:
-            _reads.reset(token)
-        except ValueError:
-            pass  # closed from another context (garbage collection): nothing of ours to restore there
 
 
 def _close(alias: str) -> None:

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # After whitenoise (static files come precompressed) and before all that writes a page or sets a cookie:
     # gzip for the pages that hold no secret (archive/middleware.py, docs/operations.md: BREACH).
     "archive.middleware.PublicGZip",
+    "archive.replicas.ReplicaReads",  # which database the request reads the archive from (a replica or the primary)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,14 +123,28 @@ else:
     }
 if env.str("DATABASE_NAME", default=""):  # another database on the same server (the benchmark's)
     DATABASES["default"]["NAME"] = env.str("DATABASE_NAME")
+# Read replicas (archive/replicas.py, docs/operations.md): PostgreSQL hot standbys of the primary, as `replica1`, …
+# Public pages, feeds and exports read the archive from one; a replica more than DATABASE_REPLICA_MAX_LAG_SECONDS
+# behind, or down, is skipped for DATABASE_REPLICA_RETRY_SECONDS and the primary serves; a browser that wrote reads
+# the primary for DATABASE_REPLICA_MAX_LAG_SECONDS. Tests create no database on them: they mirror the primary's.
+DATABASE_REPLICAS = []
+for _n, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica{_n}"] = {**environ.Env.db_url_config(_url.strip()), "TEST": {"MIRROR": "default"}}
+    # A replica that does not answer is given up on quickly, so that the primary serves the page in time.
+    DATABASES[f"replica{_n}"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_REPLICAS.append(f"replica{_n}")
+DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.int("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5)
+DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=5)
 # No statement runs longer than this (ms, 0: no limit). Imports, migrations and the maintenance commands lift it for
 # their own work (posts/models/timeouts.py); web requests keep it, and one that reaches it gets a plain 503 page.
 STATEMENT_TIMEOUT_MS = env.int("DJANGO_STATEMENT_TIMEOUT_MS", default=3000)
-if STATEMENT_TIMEOUT_MS:
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _database in DATABASES.values():  # the primary and the replicas alike
+    if STATEMENT_TIMEOUT_MS:
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
+    _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+    _database["CONN_HEALTH_CHECKS"] = True
 EMBEDDED_PG_DIR = Path(env.str("EMBEDDED_PG_DIR", default=str(BASE_DIR / "var" / "pgdata")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -211,6 +211,8 @@ CACHES["pages"] = (
 # How long a browser, proxy or CDN may reuse a public page without asking again (Cache-Control: public, max-age);
 # after that it asks with If-None-Match and gets 304 while the data has not changed.
 CACHE_MAX_AGE = env.int("DJANGO_CACHE_MAX_AGE", default=60)
+# false: every public page rendered afresh, with no ETag and no Cache-Control (the benchmark's set-up without cache).
+PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", default=True)
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Searches and exports (a request with q, and every JSON or CSV export) are limited per client address

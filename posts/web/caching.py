@@ -45,7 +45,7 @@ class PublicPages:
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_store=True)
             return response
-        if not public(request):
+        if not (settings.PAGE_CACHE and public(request)):
             return self.get_response(request)
         version = data_version()
         key, etag = page_key(request, version)

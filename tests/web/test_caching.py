@@ -37,6 +37,12 @@ def test_public_pages_say_how_long_they_keep_and_answer_a_conditional_request_wi
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
 
 
+def test_a_compressed_page_is_revalidated_by_its_weak_etag(client, seed):
+    first = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip" and first["ETag"].startswith("W/")
+    assert client.get("/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
 def test_each_url_has_its_own_etag(client, seed):
     assert client.get("/?q=停戦")["ETag"] != client.get("/?q=ロシア")["ETag"] != client.get("/")["ETag"]
 
@@ -89,6 +95,14 @@ def test_a_page_that_sets_a_cookie_is_neither_cached_nor_public(seed):
     response = PublicPages(view)(RequestFactory().get("/sources/"))
     assert not response.has_header("ETag") and not response.has_header("Cache-Control")
     assert PublicPages(lambda request: HttpResponse("別のページ"))(RequestFactory().get("/sources/")).content == "別のページ".encode()
+
+
+@override_settings(PAGE_CACHE=False)
+def test_the_cache_can_be_turned_off(client, seed):
+    client.get("/", {"q": "停戦"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/", {"q": "停戦"})
+    assert len(queries) > 2 and not response.has_header("ETag") and not response.has_header("Cache-Control")
 
 
 def test_a_post_is_not_cached(client, seed):

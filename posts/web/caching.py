@@ -31,7 +31,7 @@ from posts.models.versions import DataVersion, data_version
 def page_key(request, version: DataVersion) -> tuple[str, str]:
     """The cache key and the ETag of a request's page at a version."""
     url = hashlib.sha256(f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"page:{version.number}:{url}", f'"{version.number}-{url[:16]}"'
+    return f"page:{version.tag}:{url}", f'"{version.tag}-{url[:16]}"'
 
 
 class PublicPages:

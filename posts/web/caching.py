@@ -6,7 +6,7 @@ For a GET or HEAD of a URL of posts/web/urls.py from a browser without a session
   PostgreSQL), keyed by the URL (scheme, host, path and query) and the data version, and rendered only when it is
   not there; every gunicorn worker shares the cache, and a change of the data makes every older key unreachable;
 - it carries `ETag` (version and URL), `Last-Modified` (when the data last changed) and
-  `Cache-Control: public, max-age=DJANGO_CACHE_MAX_AGE`; a conditional request that still holds it gets 304.
+  `Cache-Control: public, max-age=DJANGO_CACHE_MAX_AGE`; a request whose `If-None-Match` still holds gets 304.
 
 A cached page is served before the view, so before the per-client limits of searches and exports
 (posts/web/limits.py): a repeated search costs one small query and a cache read, not a search. A search not in
@@ -60,7 +60,9 @@ class PublicPages:
             response["Last-Modified"] = http_date(last_modified)
             patch_cache_control(response, public=True, max_age=settings.CACHE_MAX_AGE)
             pages.set(key, response)
-        return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+        # By the ETag only: Last-Modified is when a transaction first wrote, which can be before another's commit
+        # that came earlier, so a client asking If-Modified-Since alone could be told 304 after a change.
+        return get_conditional_response(request, etag=etag, response=response)
 
 
 def signed_in(request) -> bool:

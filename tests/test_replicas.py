@@ -116,8 +116,9 @@ def replicated():
         replica.start()
         started.append(replica)
         assert replica.query("SELECT pg_is_in_recovery()") == [(True,)]
+        # The page cache off: these tests watch where each page reads the archive (tests/web/test_caching.py).
         with gunicorn(DATABASE_URL=primary.url, DATABASE_REPLICA_URLS=replica.url, DJANGO_RATELIMIT="false",
-                      DATABASE_REPLICA_MAX_LAG_SECONDS=str(MAX_LAG), DATABASE_REPLICA_RETRY_SECONDS="1") as (base, _):
+                      DJANGO_PAGE_CACHE="false", DATABASE_REPLICA_MAX_LAG_SECONDS=str(MAX_LAG), DATABASE_REPLICA_RETRY_SECONDS="1") as (base, _):
             yield base, primary, replica
     finally:
         for server in reversed(started):
@@ -228,7 +229,7 @@ def test_a_replica_that_fails_a_read_mid_request_leaves_the_page_to_the_primary(
     # as one that stops between the check and the page's queries would.
     failing = f"{replica.url}?options={urllib.parse.quote('-c search_path=nowhere')}"
     with gunicorn(DATABASE_URL=primary.url, DATABASE_REPLICA_URLS=failing, DJANGO_RATELIMIT="false",
-                  DATABASE_REPLICA_RETRY_SECONDS="0") as (other, _):
+                  DJANGO_PAGE_CACHE="false", DATABASE_REPLICA_RETRY_SECONDS="0") as (other, _):
         for path in ["/", searching("関税"), "/posts.json", "/quotes/", "/feed/"]:
             with reads(primary, replica) as seen:
                 status, _ = Browser(other).get(path)

@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,48 @@ SEED = ROOT / "seeds" / "000_89363e7e5bbeb1cc.txt"
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+# A quote to put before the seed's first one: edited_seed(("\n\n8/4The Gateway Pundit<", f"\n\n{INSERTED_QUOTE}8/4…")).
+INSERTED_QUOTE = "8/3Reuters<Inserted headline=挿入された見出し>\n\n挿入された本文。\n\nhttps://www.reuters.com/world/2025/08/03/inserted/\n\n"
+
+
+def edited_seed(*replacements: tuple[str, str]) -> str:
+    """The seed's text with each (old, new) replaced once; each `old` must be in it."""
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, installed by `make test`) for every browser test, driven by Playwright."""
+    from playwright import sync_api as playwright
+
+    assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium"
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def unlimited(settings):
+    """A reader clicking through searches in a few seconds: the per-client limits (tests/web/test_limits.py) would
+    count every test's searches from 127.0.0.1 in a cache table no test transaction rolls back. Browser tests use it
+    (`pytest.mark.usefixtures("unlimited")`)."""
+    settings.RATELIMIT_ENABLE = False
 
 
 def write_post(directory: Path, name: str, text: str, encoding: str = "utf-8") -> Path:

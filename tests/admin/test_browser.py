@@ -1,14 +1,11 @@
 """The admin in a real headless Chromium: nothing overlaps at a phone's width or a desktop's."""
 
-import os
 
 import pytest
 
 from posts.ingest.importing import import_text
 from tests.conftest import small_post
-from tests.web.test_browser import browser  # noqa: F401 - the one Chromium of the browser tests
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 LONG_TITLE = "長い題名" * 40 + "AVeryLongWordWithoutAnySpacesThatNoBrowserWouldBreak" * 3
@@ -19,7 +16,7 @@ def boxes_meet(a: dict, b: dict) -> bool:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_history_and_site_buttons_never_cover_a_long_post_title(browser, live_server, width):  # noqa: F811
+def test_the_history_and_site_buttons_never_cover_a_long_post_title(browser, live_server, width):
     from django.contrib.auth.models import User
 
     User.objects.create_superuser("editor", password="a-long-password-1")

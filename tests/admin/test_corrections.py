@@ -5,14 +5,13 @@ import pytest
 from posts.ingest.importing import import_file, import_text, reparse
 from posts.models import Post
 from tests.admin.test_importer import change, importer  # noqa: F401 - importer is a fixture
-from tests.conftest import SEED
+from tests.conftest import INSERTED_QUOTE, SEED
 
 pytestmark = pytest.mark.django_db
 
 READ = "乌重大转机!首例落实北约美国协议—荷兰5亿欧元军援乌克兰 首例落实北约美国协议"  # quote 4's title as the seed reads
 CORRECTED = "乌重大转机!首例落实北约美国协议—荷兰5亿欧元军援乌克兰"
 TRANSLATED = "黒猫郵便:ウクライナに大きな転機"
-INSERTED = "8/3Reuters<Inserted headline=挿入された見出し>\n\n挿入された本文。\n\nhttps://www.reuters.com/world/2025/08/03/inserted/\n\n"
 
 
 def titles(post: Post, position: int) -> tuple[str, str]:
@@ -21,7 +20,7 @@ def titles(post: Post, position: int) -> tuple[str, str]:
 
 
 def with_a_quote_inserted(text: str) -> str:
-    return text.replace("\n\n8/4The Gateway Pundit<", f"\n\n{INSERTED}8/4The Gateway Pundit<", 1)
+    return text.replace("\n\n8/4The Gateway Pundit<", f"\n\n{INSERTED_QUOTE}8/4The Gateway Pundit<", 1)
 
 
 def test_an_editor_corrects_a_quotes_titles_and_they_are_searchable_at_once(importer, client):  # noqa: F811

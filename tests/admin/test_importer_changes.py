@@ -7,28 +7,17 @@ import pytest
 from posts.ingest.importing import import_file
 from posts.models import ImportBatch
 from tests.admin.test_importer import confirm, importer, named, upload  # noqa: F401 - importer is a fixture
-from tests.conftest import SEED, small_post
+from tests.conftest import INSERTED_QUOTE, SEED, edited_seed, small_post
 
 pytestmark = pytest.mark.django_db
-
-INSERTED = "8/3Reuters<Inserted headline=挿入された見出し>\n\n挿入された本文。\n\nhttps://www.reuters.com/world/2025/08/03/inserted/\n\n"
-
-
-def edited_seed(*replacements: tuple[str, str]) -> bytes:
-    text = SEED.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text
-        text = text.replace(old, new, 1)
-    return text.encode()
-
 
 def test_an_update_shows_the_changed_text_of_each_part_and_quote(importer):  # noqa: F811
     post = import_file(SEED).post
     status, preview = upload(importer, [named("seed.txt", edited_seed(
         ("横山氏の記事では", "横山氏の記事(改)では"),
-        ("\n\n8/4The Gateway Pundit<", f"\n\n{INSERTED}8/4The Gateway Pundit<"),
+        ("\n\n8/4The Gateway Pundit<", f"\n\n{INSERTED_QUOTE}8/4The Gateway Pundit<"),
         ("ラトクリフ氏によれば、", "ラトクリフ氏によると、"),
-    )), named("new.txt", small_post(title="新しい投稿").encode())])
+    ).encode()), named("new.txt", small_post(title="新しい投稿").encode())])
 
     assert 'class="plan-updated"' in preview and 'class="plan-created"' in preview
     assert f"既存の投稿 #{post.pk} との違い" in preview and preview.count("との違い") == 1  # a new post has none
@@ -45,7 +34,7 @@ def test_an_update_shows_the_changed_text_of_each_part_and_quote(importer):  # n
 def test_the_changed_text_is_escaped(importer):  # noqa: F811
     import_file(SEED)
     hostile = "<img src=x onerror=alert(1)>"
-    status, preview = upload(importer, [named("seed.txt", edited_seed(("横山氏の記事では", f"横山氏の記事{hostile}では")))])
+    status, preview = upload(importer, [named("seed.txt", edited_seed(("横山氏の記事では", f"横山氏の記事{hostile}では")).encode())])
     assert "<ins>&lt;img src=x onerror=alert(1)&gt;</ins>" in preview
     assert hostile not in preview
 

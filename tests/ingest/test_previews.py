@@ -5,20 +5,9 @@ import pytest
 from posts.ingest.importing import import_file, import_text, plan_text
 from posts.ingest.previews import changes
 from posts.models import Quote, Source
-from tests.conftest import SEED
+from tests.conftest import INSERTED_QUOTE, SEED, edited_seed
 
 pytestmark = pytest.mark.django_db
-
-INSERTED = "8/3Reuters<Inserted headline=挿入された見出し>\n\n挿入された本文。\n\nhttps://www.reuters.com/world/2025/08/03/inserted/\n\n"
-
-
-def edited_seed(*replacements: tuple[str, str]) -> str:
-    text = SEED.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text
-        text = text.replace(old, new, 1)
-    return text
-
 
 def planned_changes(post, text: str) -> dict:
     return changes(post, plan_text(text, name=SEED.name).parsed)
@@ -28,7 +17,7 @@ def test_the_changes_are_named_part_by_part_and_quote_by_quote():
     post = import_file(SEED).post
     text = edited_seed(
         ("横山氏の記事では", "横山氏の記事(改)では"),
-        ("\n\n8/4The Gateway Pundit<", f"\n\n{INSERTED}8/4The Gateway Pundit<"),
+        ("\n\n8/4The Gateway Pundit<", f"\n\n{INSERTED_QUOTE}8/4The Gateway Pundit<"),
         ("周晓辉:FBI在新西兰设办事处 中共为何不满=", "周晓辉:FBI在新西兰设办事处 中共为何不满!="),
     )
     found = planned_changes(post, text)

@@ -1,32 +1,11 @@
 """The archive in a real headless Chromium (Debian's `chromium`, installed by `make test`), driven by Playwright."""
 
-import os
-import shutil
-
 import pytest
-from playwright import sync_api as playwright
 
 from posts.ingest.importing import import_file, import_text
 from tests.conftest import SEED
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.usefixtures("unlimited")]
 
 
 @pytest.fixture
@@ -36,13 +15,6 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def unlimited(settings):
-    """A reader clicking through searches in a few seconds: the per-client limits (tests/web/test_limits.py) would
-    count every test's searches from 127.0.0.1 in a cache table no test transaction rolls back."""
-    settings.RATELIMIT_ENABLE = False
 
 
 @pytest.fixture

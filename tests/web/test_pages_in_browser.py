@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from posts.ingest.importing import import_text
+from posts.ingest.importing import import_file, import_text
 from posts.models import Topic
-from tests.conftest import post_quoting
-from tests.web.test_browser import browser, seed, unlimited  # noqa: F401 (fixtures)
+from tests.conftest import SEED, post_quoting
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -18,7 +17,7 @@ SCREENSHOTS = ROOT / "var" / "screenshots"
 WIDTHS = {"phone": 390, "desktop": 1280}
 LONG = "長い引用の本文です。" * 80
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.usefixtures("unlimited")]
 
 
 def page_kinds(seed) -> dict[str, str]:
@@ -40,6 +39,11 @@ def page_kinds(seed) -> dict[str, str]:
         "facet-list": "/search/facets/source/",
         "not-found": "/posts/999999/",
     }
+
+
+@pytest.fixture
+def seed():
+    return import_file(SEED).post
 
 
 @pytest.fixture
